@@ -1,0 +1,1 @@
+"""Source adapters: provider-unit databases, credit bureaus, self-declarations."""

@@ -1,0 +1,1 @@
+"""Provider-unit databases behind SQLAlchemy async (SQLite, PostgreSQL, MySQL/MariaDB)."""

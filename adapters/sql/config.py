@@ -1,0 +1,144 @@
+"""How one provider-unit table (or view) maps to credit records, as configuration.
+
+Any table layout becomes records purely through this mapping (issue 2, item 5):
+which column holds the subject code, the record id, the catalogue item (fixed
+or looked up from a column), title, dates and detail columns, and an
+optional row filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from gateway.config.reader import Table
+from gateway.domain import SubjectKind
+from gateway.forbidden import forbidden_concept
+
+
+@dataclass(frozen=True, slots=True)
+class TableMapping:
+    """One table or view and how its rows become records."""
+
+    name: str
+    table: str
+    schema: str | None
+    code_column: str
+    id_column: str
+    item: str | None
+    item_column: str | None
+    item_values: Mapping[str, str]
+    title: str | None
+    title_column: str | None
+    occurred_column: str | None
+    decided_column: str | None
+    ended_column: str | None
+    name_column: str | None
+    kind: SubjectKind | None
+    kind_column: str | None
+    kind_values: Mapping[str, SubjectKind]
+    where: str | None
+    details: Mapping[str, str]
+
+    @property
+    def items(self) -> frozenset[str]:
+        if self.item is not None:
+            return frozenset({self.item})
+        return frozenset(self.item_values.values())
+
+    @property
+    def searchable(self) -> bool:
+        return self.name_column is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SqlSourceConfig:
+    """A provider-unit database: its URL and its table mappings."""
+
+    name: str
+    url: str
+    mappings: tuple[TableMapping, ...]
+
+
+def parse_sql_source(t: Table, name: str, data_dir: str) -> SqlSourceConfig:
+    """Read a `kind = "sql"` source; ``{data_dir}`` in the URL is expanded."""
+    t.unknown_keys(_SOURCE_KEYS)
+    mappings = tuple(_mapping(m) for m in t.tables("mapping"))
+    if not mappings:
+        t.problem("mapping", "a sql source needs at least one [[source.mapping]]")
+    return SqlSourceConfig(
+        name=name,
+        url=t.str("url").replace("{data_dir}", data_dir),
+        mappings=mappings,
+    )
+
+
+_SOURCE_KEYS = {"name", "kind", "url", "provenance", "mapping", "timeout_s", "cache_ttl_s"}
+_MAPPING_KEYS = {
+    "name", "table", "schema", "code_column", "id_column", "item", "item_column",
+    "item_values", "title", "title_column", "occurred_column", "decided_column",
+    "ended_column", "name_column", "kind", "kind_column", "kind_values", "where", "details",
+}
+
+
+def _mapping(t: Table) -> TableMapping:
+    t.unknown_keys(_MAPPING_KEYS)
+    table = t.str("table")
+    item, item_column = t.opt_str("item"), t.opt_str("item_column")
+    if (item is None) == (item_column is None):
+        t.problem("item", "set exactly one of 'item' or 'item_column' (with 'item_values')")
+    item_values = _string_map(t.table("item_values", required=item_column is not None))
+    kind_values = {
+        raw: _kind(t, f"kind_values.{raw}", value)
+        for raw, value in _string_map(t.table("kind_values")).items()
+    }
+    kind_raw = t.opt_str("kind")
+    return TableMapping(
+        name=t.opt_str("name") or table,
+        table=table,
+        schema=t.opt_str("schema"),
+        code_column=t.str("code_column"),
+        id_column=t.str("id_column"),
+        item=item,
+        item_column=item_column,
+        item_values=item_values,
+        title=t.opt_str("title"),
+        title_column=t.opt_str("title_column"),
+        occurred_column=t.opt_str("occurred_column"),
+        decided_column=t.opt_str("decided_column"),
+        ended_column=t.opt_str("ended_column"),
+        name_column=t.opt_str("name_column"),
+        kind=None if kind_raw is None else _kind(t, "kind", kind_raw),
+        kind_column=t.opt_str("kind_column"),
+        kind_values=kind_values,
+        where=t.opt_str("where"),
+        details=_details(t.table("details")),
+    )
+
+
+def _kind(t: Table, key: str, raw: str) -> SubjectKind:
+    try:
+        return SubjectKind(raw)
+    except ValueError:
+        t.problem(key, f"{raw!r} is not one of {', '.join(k.value for k in SubjectKind)}")
+        return SubjectKind.LEGAL_PERSON
+
+
+def _string_map(t: Table) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for key, value in t.entries():
+        if isinstance(value, str):
+            result[key] = value
+        else:
+            t.problem(key, "must be a string")
+    return result
+
+
+def _details(t: Table) -> dict[str, str]:
+    details = _string_map(t)
+    for key, column in details.items():
+        concept = forbidden_concept(key, column)
+        if concept:
+            # 003 art. 18, 001 art. 37, 002 art. 19: never collected, never returned
+            t.problem(key, f"maps column {column!r} that holds forbidden personal data ({concept})")
+    return {k: v for k, v in details.items() if not forbidden_concept(k, v)}

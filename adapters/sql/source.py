@@ -1,0 +1,131 @@
+"""A provider-unit database as a batched source (issue 2, item 5).
+
+One statement per batch, whatever the number of subjects or mapped tables:
+``WHERE code IN (...)`` over a UNION ALL of the mapped tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.sql import ClauseElement
+
+from adapters.errors import SourceRejected, SourceUnavailable
+from adapters.protocol import Capabilities, FetchRequest, SearchRequest
+from adapters.sql.config import SqlSourceConfig, TableMapping
+from adapters.sql.statements import detail_keys, detail_label, records_statement, search_statement
+from adapters.values import to_date, to_detail, to_text
+from gateway.domain import RawRecord, SubjectHit, SubjectKind
+
+log = logging.getLogger(__name__)
+
+
+class SqlSource:
+    """Reads records from any table layout through :class:`TableMapping` config."""
+
+    def __init__(self, config: SqlSourceConfig, engine: AsyncEngine | None = None) -> None:
+        self.config = config
+        self.engine = engine or create_async_engine(config.url, pool_pre_ping=True)
+        self._by_name = {m.name: m for m in config.mappings}
+        self._statements: dict[frozenset[str], tuple[ClauseElement, list[TableMapping]]] = {}
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def capabilities(self) -> Capabilities:
+        items: frozenset[str] = frozenset().union(*(m.items for m in self.config.mappings))
+        return Capabilities(items=items, searchable=any(m.searchable for m in self.config.mappings))
+
+    async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
+        result: dict[str, list[RawRecord]] = {code: [] for code in request.codes}
+        wanted = [
+            m for m in self.config.mappings if request.items is None or m.items & request.items
+        ]
+        if not wanted or not request.codes:
+            return result
+        statement, mappings = self._statement(wanted)
+        rows = await self._run(statement, {"codes": list(request.codes)})
+        keys = detail_keys(mappings)
+        for row in rows:
+            record = self._record(row, keys)
+            if record and record.subject_code in result:
+                if request.items is None or record.item in request.items:
+                    result[record.subject_code].append(record)
+        return result
+
+    async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
+        mappings = [m for m in self.config.mappings if m.searchable]
+        if not mappings or not request.text:
+            return []
+        dialect = self.engine.dialect.name
+        statement = search_statement(mappings, dialect, request.text, request.after, request.limit)
+        hits = []
+        for row in await self._run(statement, {}):
+            mapping = self._by_name[str(row["mapping"])]
+            kind = _kind(mapping, row["kind"])
+            if kind in request.kinds and row["name"]:
+                hits.append(SubjectHit(str(row["code"]), str(row["name"]), kind, self.name))
+        return hits
+
+    async def aclose(self) -> None:
+        await self.engine.dispose()
+
+    def _statement(self, wanted: list[TableMapping]) -> tuple[ClauseElement, list[TableMapping]]:
+        key = frozenset(m.name for m in wanted)
+        if key not in self._statements:
+            self._statements[key] = (records_statement(wanted), wanted)
+        return self._statements[key]
+
+    async def _run(
+        self, statement: ClauseElement, params: dict[str, object]
+    ) -> list[Mapping[str, object]]:
+        try:
+            async with self.engine.connect() as connection:
+                result = await connection.execute(statement, params)
+                return [dict(row) for row in result.mappings()]
+        except (DBAPIError, OSError) as exc:
+            # Connection refused, missing table, lost server: the source is down
+            # for this request; details go to the log, never to the client.
+            log.warning("source %s failed: %s", self.name, exc)
+            raise SourceUnavailable(self.name, type(exc).__name__) from exc
+        except SQLAlchemyError as exc:
+            log.warning("source %s rejected the statement: %s", self.name, exc)
+            raise SourceRejected(self.name, type(exc).__name__) from exc
+
+    def _record(self, row: Mapping[str, object], keys: list[str]) -> RawRecord | None:
+        mapping = self._by_name.get(str(row["mapping"]))
+        code, record_id = to_text(row["code"]), to_text(row["record_id"])
+        if mapping is None or code is None or record_id is None:
+            return None
+        item = mapping.item or mapping.item_values.get(str(row["item"]))
+        if item is None:
+            return None
+        details = {
+            key: to_detail(row[detail_label(i)])
+            for i, key in enumerate(keys)
+            if key in mapping.details
+        }
+        return RawRecord(
+            source=self.name,
+            record_id=f"{mapping.name}:{record_id}",
+            subject_code=code.upper(),
+            item=item,
+            title=to_text(row["title"]),
+            occurred_on=to_date(row["occurred"]),
+            decided_on=to_date(row["decided"]),
+            ended_on=to_date(row["ended"]),
+            subject_name=to_text(row["name"]),
+            subject_kind=_kind(mapping, row["kind"]) if mapping.searchable else None,
+            details=details,
+        )
+
+
+
+def _kind(mapping: TableMapping, raw: object) -> SubjectKind:
+    if mapping.kind_column is not None:
+        return mapping.kind_values.get(str(raw), mapping.kind or SubjectKind.LEGAL_PERSON)
+    return mapping.kind or SubjectKind.LEGAL_PERSON

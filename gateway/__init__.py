@@ -1,0 +1,1 @@
+"""credit-gateway: one GraphQL schema over social-credit information sources."""

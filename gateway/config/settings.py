@@ -1,0 +1,60 @@
+"""Gateway-wide settings from `config/gateway.toml`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gateway.config.reader import Table
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Request limits that keep one caller from exhausting the gateway."""
+
+    max_batch: int = 100
+    max_page: int = 50
+    max_depth: int = 10
+    max_aliases: int = 30
+    max_tokens: int = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    graphiql: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    server: Server
+    limits: Limits
+
+
+def parse_settings(root: Table) -> Settings:
+    root.unknown_keys({"server", "limits"})
+    server, limits = root.table("server"), root.table("limits")
+    server.unknown_keys({"host", "port", "graphiql"})
+    limits.unknown_keys({"max_batch", "max_page", "max_depth", "max_aliases", "max_tokens"})
+    result = Settings(
+        server=Server(
+            host=server.str("host", "127.0.0.1") if server.has("host") else "127.0.0.1",
+            port=server.int("port", 8000),
+            graphiql=server.bool("graphiql", True),
+        ),
+        limits=Limits(
+            max_batch=limits.int("max_batch", 100),
+            max_page=limits.int("max_page", 50),
+            max_depth=limits.int("max_depth", 10),
+            max_aliases=limits.int("max_aliases", 30),
+            max_tokens=limits.int("max_tokens", 5000),
+        ),
+    )
+    for name, value in (
+        ("max_batch", result.limits.max_batch), ("max_page", result.limits.max_page),
+        ("max_depth", result.limits.max_depth), ("max_aliases", result.limits.max_aliases),
+        ("max_tokens", result.limits.max_tokens),
+    ):
+        if value < 1:
+            limits.problem(name, "must be at least 1")
+    return result

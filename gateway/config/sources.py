@@ -1,0 +1,50 @@
+"""The `[[source]]` entries of `config/sources.toml`, dispatched on ``kind``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from adapters.kinds import KINDS
+from gateway.config.reader import Table
+from gateway.domain import Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """One configured source: common settings plus its kind's own config."""
+
+    name: str
+    kind: str
+    provenance: Provenance
+    timeout_s: float
+    cache_ttl_s: float
+    config: Any
+    items: frozenset[str]
+
+
+def parse_sources(root: Table, data_dir: str) -> list[SourceSpec]:
+    root.unknown_keys({"source"})
+    specs: list[SourceSpec] = []
+    for table in root.tables("source"):
+        name, kind_name = table.str("name"), table.str("kind")
+        kind = KINDS.get(kind_name)
+        if kind is None:
+            if kind_name:
+                table.problem("kind", f"unknown source kind {kind_name!r}; one of {sorted(KINDS)}")
+            continue
+        if any(s.name == name for s in specs):
+            table.problem("name", f"duplicate source name {name!r}")
+        config = kind.parse(table, name, data_dir)
+        specs.append(
+            SourceSpec(
+                name=name,
+                kind=kind_name,
+                provenance=table.enum("provenance", Provenance, Provenance.PUBLIC_CREDIT),
+                timeout_s=table.float("timeout_s", 5.0),
+                cache_ttl_s=table.float("cache_ttl_s", 0.0),
+                config=config,
+                items=kind.items(config),
+            )
+        )
+    return specs

@@ -1,0 +1,98 @@
+"""The vocabulary of DESIGN.md section 2, as plain values shared by every layer.
+
+Nothing here does I/O; adapters, the policy and the resolvers all speak it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class SubjectKind(StrEnum):
+    """信用主体: who a credit record is about (001 art. 3)."""
+
+    NATURAL_PERSON = "NATURAL_PERSON"
+    LEGAL_PERSON = "LEGAL_PERSON"
+    UNINCORPORATED_ORG = "UNINCORPORATED_ORG"
+
+
+class Category(StrEnum):
+    """基础 / 失信(不良) / 守信 / 其他 information (001 arts. 10-12)."""
+
+    BASIC = "BASIC"
+    ADVERSE = "ADVERSE"
+    COMMENDATORY = "COMMENDATORY"
+    OTHER = "OTHER"
+
+
+class Openness(StrEnum):
+    """开放等级 (001 art. 14): set by the catalogue item, never by a source."""
+
+    PUBLIC = "PUBLIC"
+    AUTHORIZED = "AUTHORIZED"
+    INTERNAL = "INTERNAL"
+
+
+class Provenance(StrEnum):
+    """公共 / 市场 / 自主申报 credit information (001 arts. 8, 15; 004 art. 24)."""
+
+    PUBLIC_CREDIT = "PUBLIC_CREDIT"
+    MARKET_CREDIT = "MARKET_CREDIT"
+    SELF_DECLARED = "SELF_DECLARED"
+
+
+class DetailType(StrEnum):
+    """How a detail value of a record is typed in the schema."""
+
+    TEXT = "TEXT"
+    DATE = "DATE"
+    MONEY = "MONEY"
+    NUMBER = "NUMBER"
+    BOOLEAN = "BOOLEAN"
+
+
+class RecordStatus(StrEnum):
+    """Where a record stands in its disclosure lifecycle (DESIGN.md section 3)."""
+
+    ACTIVE = "ACTIVE"
+    EXPIRED = "EXPIRED"
+    REPAIRED = "REPAIRED"
+    SHIELDED = "SHIELDED"
+
+
+DetailValue = str | int | float | bool | date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """One fact as a source reports it, before the catalogue gives it meaning.
+
+    ``item`` names the catalogue item the source maps the row to; openness,
+    category and disclosure period are deliberately absent: they come from the
+    catalogue (001 art. 14), never from a source row.
+    """
+
+    source: str
+    record_id: str
+    subject_code: str
+    item: str
+    title: str | None = None
+    occurred_on: date | None = None
+    decided_on: date | None = None
+    ended_on: date | None = None
+    subject_name: str | None = None
+    subject_kind: SubjectKind | None = None
+    details: Mapping[str, DetailValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectHit:
+    """A subject found by a name search."""
+
+    code: str
+    name: str
+    kind: SubjectKind
+    source: str

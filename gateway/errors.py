@@ -1,0 +1,43 @@
+"""The client-visible error codes (STYLE.md rule 8) and how errors are built.
+
+Every error a client sees carries a stable ``extensions.code``; anything else
+is masked before it leaves the gateway.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from graphql import GraphQLError
+
+
+class ErrorCode(StrEnum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    CONSENT_REQUIRED = "CONSENT_REQUIRED"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    SOURCE_UNAVAILABLE = "SOURCE_UNAVAILABLE"
+    SOURCE_TIMEOUT = "SOURCE_TIMEOUT"
+    SOURCE_REJECTED = "SOURCE_REJECTED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+def client_error(code: ErrorCode, message: str, **extensions: Any) -> GraphQLError:
+    """An error meant for the client, with its code and any extra facts."""
+    return GraphQLError(message, extensions={"code": code.value, **extensions})
+
+
+def bad_input(message: str, **extensions: Any) -> GraphQLError:
+    return client_error(ErrorCode.BAD_USER_INPUT, message, **extensions)
+
+
+def error_code(error: GraphQLError) -> str | None:
+    """The code an error carries, looking through to a wrapped GraphQLError."""
+    for candidate in (error, error.original_error):
+        if isinstance(candidate, GraphQLError) and candidate.extensions:
+            code = candidate.extensions.get("code")
+            if isinstance(code, str):
+                return code
+    return None

@@ -1,0 +1,108 @@
+"""Ask every source at once and merge what comes back (DESIGN.md section 6).
+
+All sources are asked concurrently, once per batch; a failing source costs
+only its own records: the others' arrive, and the failure is reported by name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import logging
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from adapters.errors import SourceError, SourceUnavailable
+from adapters.kinds import KINDS
+from adapters.protocol import FetchRequest, SearchRequest, Source
+from adapters.wrappers.timeout import TimeoutSource
+from gateway.config.sources import SourceSpec
+from gateway.domain import SubjectHit
+from gateway.records import CreditRecord, Normaliser
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class FetchOutcome:
+    """Normalised records per requested code, and the sources that failed."""
+
+    records: dict[str, list[CreditRecord]]
+    failures: list[SourceError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SearchOutcome:
+    hits: list[SubjectHit]
+    failures: list[SourceError] = field(default_factory=list)
+
+
+class SourceSet:
+    """Every configured source, wrapped, built once for the application's lifetime."""
+
+    def __init__(self, specs: Sequence[SourceSpec], sources: Sequence[Source],
+                 normaliser: Normaliser) -> None:
+        self.specs = {spec.name: spec for spec in specs}
+        self.sources = list(sources)
+        self.normaliser = normaliser
+
+    @classmethod
+    def build(cls, specs: Sequence[SourceSpec], normaliser: Normaliser) -> SourceSet:
+        sources: list[Source] = []
+        for spec in specs:
+            source: Source = KINDS[spec.kind].create(spec.config)
+            sources.append(TimeoutSource(source, spec.timeout_s))
+        return cls(specs, sources, normaliser)
+
+    async def fetch(self, codes: Sequence[str], items: frozenset[str] | None = None) -> FetchOutcome:
+        request = FetchRequest(tuple(codes), items)
+        asked = [s for s in self.sources if items is None or s.capabilities().items & items]
+        answers = await asyncio.gather(*(_guard(s, s.fetch(request)) for s in asked))
+        outcome = FetchOutcome({code: [] for code in codes})
+        for source, answer in zip(asked, answers, strict=True):
+            if isinstance(answer, SourceError):
+                outcome.failures.append(answer)
+                continue
+            provenance = self.specs[source.name].provenance
+            for code, raws in answer.items():
+                bucket = outcome.records.get(code)
+                if bucket is None:
+                    continue
+                for raw in raws:
+                    record = self.normaliser.normalise(raw, provenance)
+                    if record is not None:
+                        bucket.append(record)
+        return outcome
+
+    async def search(self, request: SearchRequest) -> SearchOutcome:
+        asked = [s for s in self.sources if s.capabilities().searchable]
+        answers = await asyncio.gather(*(_guard(s, s.search(request)) for s in asked))
+        outcome = SearchOutcome([])
+        runs: list[list[SubjectHit]] = []
+        for answer in answers:
+            if isinstance(answer, SourceError):
+                outcome.failures.append(answer)
+            else:
+                runs.append(list(answer))
+        seen: set[str] = set()
+        for hit in heapq.merge(*runs, key=lambda h: (h.name, h.code)):
+            if hit.code not in seen:
+                seen.add(hit.code)
+                outcome.hits.append(hit)
+        return outcome
+
+    async def aclose(self) -> None:
+        await asyncio.gather(*(s.aclose() for s in self.sources), return_exceptions=True)
+
+
+async def _guard(source: Source, call: Awaitable[T]) -> T | SourceError:
+    try:
+        return await call
+    except SourceError as exc:
+        return exc
+    except Exception as exc:
+        # An adapter bug must not take the other sources down with it.
+        log.exception("source %s raised an untranslated error", source.name)
+        return SourceUnavailable(source.name, type(exc).__name__)

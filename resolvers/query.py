@@ -1,0 +1,71 @@
+"""The root Query type: thin fields that hand their arguments to resolvers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from graphql import GraphQLError
+from strawberry import Info
+
+from gateway.domain import Category, Openness
+from resolvers.catalogue import CatalogueItemType, item_type
+from resolvers.context import Context
+from resolvers.search import SubjectConnection, resolve_search
+from resolvers.subjects import Subject, resolve_subject, resolve_subjects
+
+
+@strawberry.type(description="Read credit information; every answer is filtered for the caller.")
+class Query:
+    @strawberry.field(
+        description="One subject by unified social credit code or citizen ID number. Null when "
+        "you may see nothing about it. A malformed code is a BAD_USER_INPUT error saying why."
+    )
+    async def subject(
+        self,
+        info: Info[Context, None],
+        code: Annotated[str, strawberry.argument(description="18-character USCC or citizen ID number.")],
+    ) -> Subject | None:
+        return await resolve_subject(info, code)
+
+    @strawberry.field(
+        description="Many subjects at once, in the order asked (001 art. 40: batch queries). "
+        "Each source is asked once for the whole batch. An invalid code gives null at its "
+        "position and a BAD_USER_INPUT error with that path; the others still resolve."
+    )
+    async def subjects(
+        self,
+        info: Info[Context, None],
+        codes: Annotated[list[str], strawberry.argument(description="Codes to look up; at most the configured batch limit (default 100).")],
+    ) -> list[Subject | None]:
+        result: list[Subject | None | GraphQLError] = await resolve_subjects(info, codes)
+        return result  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Subjects whose registered name contains `name`, ordered by name then "
+        "code. Covers only subjects whose registration you may see."
+    )
+    async def search_subjects(
+        self,
+        info: Info[Context, None],
+        name: Annotated[str, strawberry.argument(description="Part of a name, at least two characters.")],
+        first: Annotated[int, strawberry.argument(description="Page size.")] = 20,
+        after: Annotated[str | None, strawberry.argument(description="`endCursor` of the previous page.")] = None,
+    ) -> SubjectConnection:
+        return await resolve_search(info, name, first, after)
+
+    @strawberry.field(
+        description="The public credit information catalogue (公共信用信息目录, 001 art. 13)."
+    )
+    def catalogue(
+        self,
+        info: Info[Context, None],
+        category: Annotated[Category | None, strawberry.argument(description="Only items of this category.")] = None,
+        openness: Annotated[Openness | None, strawberry.argument(description="Only items of this openness level.")] = None,
+    ) -> list[CatalogueItemType]:
+        return [
+            item_type(item)
+            for item in info.context.services.config.catalogue
+            if (category is None or item.category is category)
+            and (openness is None or item.openness is openness)
+        ]

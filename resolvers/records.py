@@ -1,0 +1,102 @@
+"""The CreditRecord type: one disclosed record, as the policy let it through."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from gateway.domain import Category, DetailType, Openness, Provenance, RecordStatus
+from gateway.records import Detail
+from gateway.visibility import Disclosed
+from resolvers.catalogue import CatalogueItemType, item_type
+
+
+@strawberry.type(name="RecordDetail", description="One typed attribute of a credit record.")
+class RecordDetailType:
+    key: str = strawberry.field(description="Stable key from the catalogue, e.g. `fine_amount`.")
+    label: str = strawberry.field(description="The catalogue's Chinese label, e.g. 罚款金额.")
+    type: DetailType = strawberry.field(description="Which typed field below holds the value.")
+    text: str | None = strawberry.field(description="The value as display text (any type).")
+    date: date | None = strawberry.field(description="The value when `type` is DATE.")
+    number: float | None = strawberry.field(description="The value when MONEY or NUMBER.")
+    flag: bool | None = strawberry.field(description="The value when `type` is BOOLEAN.")
+
+
+@strawberry.type(
+    name="CreditRecord",
+    description="社会信用信息: one fact about one subject from one source, as disclosed to you.",
+)
+class CreditRecordType:
+    id: strawberry.ID = strawberry.field(description="Stable id: source, table and source row id.")
+    item: CatalogueItemType = strawberry.field(
+        description="The catalogue item this record belongs to (gives openness and period)."
+    )
+    category: Category = strawberry.field(description="基础 / 失信 / 守信 / 其他.")
+    provenance: Provenance = strawberry.field(
+        description="Public, market or self-declared; self-declared info is marked (001 art. 15)."
+    )
+    openness: Openness = strawberry.field(description="The item's openness level (001 art. 14).")
+    provider_unit: str = strawberry.field(description="The unit responsible for the information.")
+    source: str = strawberry.field(description="The configured source the record came from.")
+    title: str = strawberry.field(description="Short human-readable title.")
+    occurred_on: date | None = strawberry.field(description="When the act or event happened.")
+    decided_on: date | None = strawberry.field(description="When the decision was made.")
+    disclosure_until: date | None = strawberry.field(
+        description="Last day of the disclosure period; null when the item has none (003 art. 35)."
+    )
+    status: RecordStatus = strawberry.field(description="Lifecycle state of the record.")
+    under_objection: bool = strawberry.field(
+        description="An objection is pending; the record is annotated meanwhile (000 art. 46)."
+    )
+    details: list[RecordDetailType] = strawberry.field(
+        description="Typed attributes declared by the catalogue item; nothing else is returned."
+    )
+
+
+def record_type(disclosed: Disclosed, today: date) -> CreditRecordType:
+    record, decision = disclosed.record, disclosed.decision
+    details = [
+        _detail(d) for d in record.details
+        if not (decision.redact_sensitive and d.sensitive_financial)
+    ]
+    return CreditRecordType(
+        id=strawberry.ID(record.id),
+        item=item_type(record.item),
+        category=record.category,
+        provenance=record.provenance,
+        openness=record.openness,
+        provider_unit=record.item.provider_unit,
+        source=record.source,
+        title=record.title,
+        occurred_on=record.occurred_on,
+        decided_on=record.decided_on,
+        disclosure_until=record.disclosure_until,
+        status=_status(disclosed, today),
+        under_objection=record.under_objection,
+        details=details,
+    )
+
+
+def _status(disclosed: Disclosed, today: date) -> RecordStatus:
+    record = disclosed.record
+    if record.repaired:
+        return RecordStatus.REPAIRED
+    if record.shielded:
+        return RecordStatus.SHIELDED
+    if record.category is Category.ADVERSE and record.expired(today):
+        return RecordStatus.EXPIRED
+    return RecordStatus.ACTIVE
+
+
+def _detail(detail: Detail) -> RecordDetailType:
+    value = detail.value
+    return RecordDetailType(
+        key=detail.key,
+        label=detail.label,
+        type=detail.type,
+        text=None if value is None else (value.isoformat() if isinstance(value, date) else str(value)),
+        date=value if isinstance(value, date) else None,
+        number=float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None,
+        flag=value if isinstance(value, bool) else None,
+    )

@@ -1,0 +1,189 @@
+"""The Subject type and the root fields that look subjects up by code."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from typing import Annotated
+
+import strawberry
+from graphql import GraphQLError
+from strawberry import Info
+
+from gateway.codes import InvalidCode, SubjectCode, parse_code
+from gateway.domain import Category, DetailValue, SubjectKind
+from gateway.errors import bad_input
+from gateway.visibility import Disclosed, SubjectView
+from resolvers.context import Context
+from resolvers.pagination import PageInfo, check_first, decode_cursor, encode_cursor
+from resolvers.records import CreditRecordType, record_type
+
+
+@strawberry.type(description="登记注册基础信息 as far as you may see it; null fields are unknown.")
+class BasicInfo:
+    legal_representative: str | None = strawberry.field(description="法定代表人 or 负责人.")
+    established_on: date | None = strawberry.field(description="成立日期.")
+    registered_capital: float | None = strawberry.field(description="注册资本, 万元.")
+    address: str | None = strawberry.field(description="住所 (registered address).")
+    business_scope: str | None = strawberry.field(description="经营范围.")
+    business_status: str | None = strawberry.field(description="登记状态, e.g. 存续.")
+    registration_authority: str | None = strawberry.field(description="登记机关.")
+    org_type: str | None = strawberry.field(description="主体类型, e.g. 有限责任公司.")
+
+
+@strawberry.type(description="One page of a subject's records.")
+class CreditRecordEdge:
+    cursor: str = strawberry.field(description="Opaque cursor of this record.")
+    node: CreditRecordType = strawberry.field(description="The record.")
+
+
+@strawberry.type(description="A subject's records you may see, newest decision first.")
+class CreditRecordConnection:
+    total_count: int = strawberry.field(
+        description="How many records match, counting only what you may see."
+    )
+    edges: list[CreditRecordEdge] = strawberry.field(description="This page's records.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+
+
+@strawberry.type(description="信用信息概要: how many records of one category you may see.")
+class CategoryCount:
+    category: Category = strawberry.field(description="The category.")
+    count: int = strawberry.field(description="Visible records of that category.")
+
+
+@strawberry.type(
+    description="信用主体: a natural person, legal person or unincorporated organisation, "
+    "keyed by its unified social credit code or citizen ID number (002 arts. 19-20)."
+)
+class Subject:
+    view: strawberry.Private[SubjectView]
+    today: strawberry.Private[date]
+    code: str = strawberry.field(description="统一社会信用代码 or 公民身份号码 (normalised).")
+    kind: SubjectKind = strawberry.field(description="Natural person, legal person or other.")
+    name: str | None = strawberry.field(
+        description="Registered name; null when its registration is not visible to you."
+    )
+
+    @strawberry.field(description="Registration basics; null when not visible to you.")
+    def basic_info(self) -> BasicInfo | None:
+        registration = self.view.registration
+        if registration is None:
+            return None
+        values = {d.key: d.value for d in registration.record.details}
+        return BasicInfo(
+            legal_representative=_text(values, "legal_representative"),
+            established_on=_date(values, "established_on"),
+            registered_capital=_number(values, "registered_capital"),
+            address=_text(values, "address"),
+            business_scope=_text(values, "business_scope"),
+            business_status=_text(values, "business_status"),
+            registration_authority=_text(values, "registration_authority"),
+            org_type=_text(values, "org_type"),
+        )
+
+    @strawberry.field(description="Records you may see, newest first, optionally filtered.")
+    def records(
+        self,
+        info: Info[Context, None],
+        categories: Annotated[list[Category] | None, strawberry.argument(description="Only these categories.")] = None,
+        items: Annotated[list[str] | None, strawberry.argument(description="Only these catalogue item codes.")] = None,
+        first: Annotated[int, strawberry.argument(description="Page size (at most the limit).")] = 50,
+        after: Annotated[str | None, strawberry.argument(description="Cursor after which to start.")] = None,
+    ) -> CreditRecordConnection:
+        check_first(first, info.context.limits.max_page)
+        matching = [d for d in self.view.records if _matches(d, categories, items)]
+        start = 0
+        if after is not None:
+            (record_id,) = decode_cursor(after, 1)
+            ids = [d.record.id for d in matching]
+            if record_id not in ids:
+                raise bad_input("The cursor is not one this gateway issued.", argument="after")
+            start = ids.index(record_id) + 1
+        page = matching[start : start + first]
+        edges = [CreditRecordEdge(cursor=encode_cursor(d.record.id),
+                                  node=record_type(d, self.today)) for d in page]
+        return CreditRecordConnection(
+            total_count=len(matching),
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=start + first < len(matching),
+                has_previous_page=False,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field(description="信用信息概要: visible record counts per category.")
+    def summary(self) -> list[CategoryCount]:
+        counts = {c: 0 for c in Category}
+        for disclosed in self.view.records:
+            counts[disclosed.record.category] += 1
+        return [CategoryCount(category=c, count=n) for c, n in counts.items()]
+
+
+def subject_type(view: SubjectView, today: date) -> Subject | None:
+    """The schema object, or None when the viewer may see nothing about the subject."""
+    if not view.visible:
+        return None
+    return Subject(view=view, today=today, code=view.code, kind=view.kind, name=view.name)
+
+
+def parse_or_error(raw: str, argument: str) -> SubjectCode | GraphQLError:
+    try:
+        return parse_code(raw)
+    except InvalidCode as exc:
+        return bad_input(str(exc), argument=argument, reason=exc.reason)
+
+
+async def resolve_subject(info: Info[Context, None], code: str) -> Subject | None:
+    parsed = parse_or_error(code, "code")
+    if isinstance(parsed, GraphQLError):
+        raise parsed
+    context = info.context
+    return subject_type(await context.view(parsed), context.today)
+
+
+async def resolve_subjects(
+    info: Info[Context, None], codes: list[str]
+) -> list[Subject | None | GraphQLError]:
+    context = info.context
+    limit = context.limits.max_batch
+    if len(codes) > limit:
+        raise bad_input(
+            f"At most {limit} codes per batch (got {len(codes)}); split the batch.",
+            argument="codes", limit=limit,
+        )
+    parsed = [parse_or_error(code, f"codes[{i}]") for i, code in enumerate(codes)]
+    valid = [p for p in parsed if isinstance(p, SubjectCode)]
+    views = dict(zip([p.value for p in valid],
+                     await asyncio.gather(*(context.view(p) for p in valid)), strict=False))
+    # An invalid code fails only its own position: graphql-core raises an
+    # Exception found in a list at that index, so the rest still arrive.
+    return [
+        p if isinstance(p, GraphQLError) else subject_type(views[p.value], context.today)
+        for p in parsed
+    ]
+
+
+def _matches(d: Disclosed, categories: list[Category] | None, items: list[str] | None) -> bool:
+    record = d.record
+    return (categories is None or record.category in categories) and (
+        items is None or record.item.code in items
+    )
+
+
+def _text(values: dict[str, DetailValue], key: str) -> str | None:
+    value = values.get(key)
+    return None if value is None else str(value)
+
+
+def _date(values: dict[str, DetailValue], key: str) -> date | None:
+    value = values.get(key)
+    return value if isinstance(value, date) else None
+
+
+def _number(values: dict[str, DetailValue], key: str) -> float | None:
+    value = values.get(key)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

@@ -28,10 +28,18 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="credit-gateway", description="GraphQL gateway over social-credit sources."
     )
-    parser.add_argument("--config", type=Path, default=None,
-                        help=f"configuration directory (default {default_config_dir()})")
-    parser.add_argument("--data", type=Path, default=None,
-                        help=f"demo data directory (default {default_data_dir()})")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help=f"configuration directory (default {default_config_dir()})",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help=f"demo data directory (default {default_data_dir()})",
+    )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve GraphQL at http://HOST:PORT/graphql")
@@ -41,10 +49,14 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo-data", help="generate the demo provider databases")
     demo.add_argument("--out", type=Path, default=None, help="output directory")
-    demo.add_argument("--size", default="small",
-                      help="'small' (default), 'large' (1,000,000 records) or a record count")
-    demo.add_argument("--if-missing", action="store_true",
-                      help="do nothing when the data is already there")
+    demo.add_argument(
+        "--size",
+        default="small",
+        help="'small' (default), 'large' (1,000,000 records) or a record count",
+    )
+    demo.add_argument(
+        "--if-missing", action="store_true", help="do nothing when the data is already there"
+    )
     demo.set_defaults(handler=_demo_data)
 
     check = commands.add_parser("check-config", help="validate every configuration file")

@@ -57,7 +57,8 @@ def parse_code(raw: str) -> SubjectCode:
     code = re.sub(r"\s", "", raw).upper()
     if len(code) != 18:
         raise InvalidCode(
-            raw, f"it has {len(code)} characters; a unified social credit code "
+            raw,
+            f"it has {len(code)} characters; a unified social credit code "
             "or citizen ID number has 18",
         )
     if _ID_SHAPE.match(code):
@@ -73,7 +74,11 @@ def _validate(module: object, code: str, raw: str, what: str) -> None:
     except InvalidChecksum as exc:
         raise InvalidCode(raw, f"wrong check digit (the 18th character) for a {what}") from exc
     except InvalidComponent as exc:
-        raise InvalidCode(raw, f"{_component(code)} in this {what} does not exist") from exc
+        if _birth_date_ok(code):
+            # Only the area code is unknown to stdnum's GB/T 2260 table. Codes
+            # retired since an ID was issued stay valid on that ID, so accept.
+            return
+        raise InvalidCode(raw, f"the birth date in this {what} does not exist") from exc
     except InvalidLength as exc:
         raise InvalidCode(raw, f"wrong length for a {what}") from exc
     except InvalidFormat as exc:
@@ -82,9 +87,9 @@ def _validate(module: object, code: str, raw: str, what: str) -> None:
         raise InvalidCode(raw, f"not a valid {what}") from exc
 
 
-def _component(code: str) -> str:
+def _birth_date_ok(code: str) -> bool:
     try:
         ric.get_birth_date(code)
     except ValidationError:
-        return "the birth date"
-    return "the area code"
+        return False
+    return True

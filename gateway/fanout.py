@@ -42,8 +42,9 @@ class SearchOutcome:
 class SourceSet:
     """Every configured source, wrapped, built once for the application's lifetime."""
 
-    def __init__(self, specs: Sequence[SourceSpec], sources: Sequence[Source],
-                 normaliser: Normaliser) -> None:
+    def __init__(
+        self, specs: Sequence[SourceSpec], sources: Sequence[Source], normaliser: Normaliser
+    ) -> None:
         self.specs = {spec.name: spec for spec in specs}
         self.sources = list(sources)
         self.normaliser = normaliser
@@ -56,7 +57,9 @@ class SourceSet:
             sources.append(TimeoutSource(source, spec.timeout_s))
         return cls(specs, sources, normaliser)
 
-    async def fetch(self, codes: Sequence[str], items: frozenset[str] | None = None) -> FetchOutcome:
+    async def fetch(
+        self, codes: Sequence[str], items: frozenset[str] | None = None
+    ) -> FetchOutcome:
         request = FetchRequest(tuple(codes), items)
         asked = [s for s in self.sources if items is None or s.capabilities().items & items]
         answers = await asyncio.gather(*(_guard(s, s.fetch(request)) for s in asked))

@@ -80,9 +80,11 @@ def _lifecycle(subject: SubjectState, record: CreditRecord, today: date) -> str 
         return "repaired; no longer disclosed (003 art. 44, 004 art. 56)"
     if record.shielded:
         return "shielded at the subject's request (001 art. 35)"
-    if record.category is Category.ADVERSE and record.expired(today):
-        if not subject.on_serious_dishonesty_list:
-            return "past its disclosure period (003 art. 35)"
+    # 003 art. 35: the period runs on while the subject stays on the
+    # serious-dishonesty list.
+    expired = record.category is Category.ADVERSE and record.expired(today)
+    if expired and not subject.on_serious_dishonesty_list:
+        return "past its disclosure period (003 art. 35)"
     return None
 
 
@@ -93,7 +95,8 @@ def _by_openness(
     consent = _consent(viewer, subject, record, today)
     if record.openness is Openness.INTERNAL:
         return duty or Decision(
-            False, "internal to government units in a listed duty (001 art. 14)",
+            False,
+            "internal to government units in a listed duty (001 art. 14)",
             denial=Denial.FORBIDDEN,
         )
     if record.openness is Openness.PUBLIC and _public_for(subject, record):
@@ -139,4 +142,3 @@ def _consent(
                 True, f"consent {grant.consent_id}", Basis.CONSENT, consent=grant, logged=True
             )
     return None
-

@@ -94,7 +94,15 @@ def searchable_kinds(viewer: Viewer, catalogue: Catalogue, today: date) -> froze
 
 def _probe_record(item: CatalogueItem) -> CreditRecord:
     return CreditRecord(
-        id="probe", subject_code="", item=item, provenance=Provenance.PUBLIC_CREDIT,
-        source="", title="", occurred_on=None, decided_on=None, ended_on=None,
-        disclosure_until=None, details=(),
+        id="probe",
+        subject_code="",
+        item=item,
+        provenance=Provenance.PUBLIC_CREDIT,
+        source="",
+        title="",
+        occurred_on=None,
+        decided_on=None,
+        ended_on=None,
+        disclosure_until=None,
+        details=(),
     )

@@ -26,37 +26,61 @@ def _describe(cls: E, description: str, values: dict[str, str]) -> E:
     return cls
 
 
-_describe(SubjectKind, "信用主体: the kind of subject a credit record is about (001 art. 3).", {
-    "NATURAL_PERSON": "自然人: a natural person, identified by citizen ID number.",
-    "LEGAL_PERSON": "法人: a company, public institution, social organisation or government body.",
-    "UNINCORPORATED_ORG": "非法人组织: e.g. a partnership or sole proprietorship.",
-})
-_describe(Category, "Kind of credit information (001 arts. 10-12).", {
-    "BASIC": "基础信息: registration, licences, qualifications.",
-    "ADVERSE": "失信(不良)信息: penalties, defaulter listings, arrears.",
-    "COMMENDATORY": "守信信息: commendations, A-grade ratings, volunteering.",
-    "OTHER": "其他信息: anything else the catalogue lists.",
-})
-_describe(Openness, "开放等级: who may see an item, set by the catalogue (001 art. 14).", {
-    "PUBLIC": "社会公开: anyone may see it (for natural persons only items marked so).",
-    "AUTHORIZED": "授权查询: needs the subject's written consent (002 art. 21).",
-    "INTERNAL": "政务内部应用: government units in a listed duty matter, and the subject.",
-})
-_describe(Provenance, "Where a record comes from (001 arts. 8, 15; 004 art. 24).", {
-    "PUBLIC_CREDIT": "公共信用信息 from a provider unit (government body, court).",
-    "MARKET_CREDIT": "市场信用信息 from a credit bureau or trade association.",
-    "SELF_DECLARED": "自主申报: declared by the subject itself and marked as such (001 art. 15).",
-})
-_describe(DetailType, "How a detail value is typed; read the matching field of RecordDetail.", {
-    "TEXT": "Free text, in `text`.",
-    "DATE": "A calendar date, in `date` (and `text` as YYYY-MM-DD).",
-    "MONEY": "An amount of money in yuan unless the label says otherwise, in `number`.",
-    "NUMBER": "A number, in `number`.",
-    "BOOLEAN": "Yes or no, in `flag`.",
-})
-_describe(RecordStatus, "Where a record stands in its disclosure lifecycle.", {
-    "ACTIVE": "Disclosed normally.",
-    "EXPIRED": "Past its disclosure period (003 art. 35); only the subject sees it.",
-    "REPAIRED": "Credit repair approved (003 art. 44); only the subject sees it.",
-    "SHIELDED": "Hidden at the subject's request (001 art. 35); only the subject sees it.",
-})
+_describe(
+    SubjectKind,
+    "信用主体: the kind of subject a credit record is about (001 art. 3).",
+    {
+        "NATURAL_PERSON": "自然人: a natural person, identified by citizen ID number.",
+        "LEGAL_PERSON": "法人: a company, public institution, social organisation or state organ.",
+        "UNINCORPORATED_ORG": "非法人组织: e.g. a partnership or sole proprietorship.",
+    },
+)
+_describe(
+    Category,
+    "Kind of credit information (001 arts. 10-12).",
+    {
+        "BASIC": "基础信息: registration, licences, qualifications.",
+        "ADVERSE": "失信(不良)信息: penalties, defaulter listings, arrears.",
+        "COMMENDATORY": "守信信息: commendations, A-grade ratings, volunteering.",
+        "OTHER": "其他信息: anything else the catalogue lists.",
+    },
+)
+_describe(
+    Openness,
+    "开放等级: who may see an item, set by the catalogue (001 art. 14).",
+    {
+        "PUBLIC": "社会公开: anyone may see it (for natural persons only items marked so).",
+        "AUTHORIZED": "授权查询: needs the subject's written consent (002 art. 21).",
+        "INTERNAL": "政务内部应用: government units in a listed duty matter, and the subject.",
+    },
+)
+_describe(
+    Provenance,
+    "Where a record comes from (001 arts. 8, 15; 004 art. 24).",
+    {
+        "PUBLIC_CREDIT": "公共信用信息 from a provider unit (government body, court).",
+        "MARKET_CREDIT": "市场信用信息 from a credit bureau or trade association.",
+        "SELF_DECLARED": "自主申报: declared by the subject itself, marked as such (001 art. 15).",
+    },
+)
+_describe(
+    DetailType,
+    "How a detail value is typed; read the matching field of RecordDetail.",
+    {
+        "TEXT": "Free text, in `text`.",
+        "DATE": "A calendar date, in `date` (and `text` as YYYY-MM-DD).",
+        "MONEY": "An amount of money in yuan unless the label says otherwise, in `number`.",
+        "NUMBER": "A number, in `number`.",
+        "BOOLEAN": "Yes or no, in `flag`.",
+    },
+)
+_describe(
+    RecordStatus,
+    "Where a record stands in its disclosure lifecycle.",
+    {
+        "ACTIVE": "Disclosed normally.",
+        "EXPIRED": "Past its disclosure period (003 art. 35); only the subject sees it.",
+        "REPAIRED": "Credit repair approved (003 art. 44); only the subject sees it.",
+        "SHIELDED": "Hidden at the subject's request (001 art. 35); only the subject sees it.",
+    },
+)

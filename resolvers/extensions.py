@@ -31,9 +31,7 @@ class ErrorShaping(SchemaExtension):
         context = self.execution_context.context
         if isinstance(context, Context):
             errors += [
-                client_error(
-                    ErrorCode(failure.code), failure.public_message, source=failure.source
-                )
+                client_error(ErrorCode(failure.code), failure.public_message, source=failure.source)
                 for failure in context.source_errors.values()
             ]
         result.errors = errors or None
@@ -46,17 +44,29 @@ class ErrorShaping(SchemaExtension):
             original = error.original_error
             assert isinstance(original, GraphQLError)
             return GraphQLError(
-                original.message, error.nodes, error.source, error.positions, error.path,
+                original.message,
+                error.nodes,
+                error.source,
+                error.positions,
+                error.path,
                 extensions=original.extensions,
             )
         if error.original_error is None:
             # Parse and validation errors: the client's query, safe to explain.
             return GraphQLError(
-                error.message, error.nodes, error.source, error.positions, error.path,
+                error.message,
+                error.nodes,
+                error.source,
+                error.positions,
+                error.path,
                 extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value},
             )
         log.error("unexpected error at %s", error.path, exc_info=error.original_error)
         return GraphQLError(
-            "Internal error; it has been logged.", error.nodes, error.source, error.positions,
-            error.path, extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
+            "Internal error; it has been logged.",
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
         )

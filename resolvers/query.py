@@ -24,7 +24,9 @@ class Query:
     async def subject(
         self,
         info: Info[Context, None],
-        code: Annotated[str, strawberry.argument(description="18-character USCC or citizen ID number.")],
+        code: Annotated[
+            str, strawberry.argument(description="18-character USCC or citizen ID number.")
+        ],
     ) -> Subject | None:
         return await resolve_subject(info, code)
 
@@ -36,9 +38,14 @@ class Query:
     async def subjects(
         self,
         info: Info[Context, None],
-        codes: Annotated[list[str], strawberry.argument(description="Codes to look up; at most the configured batch limit (default 100).")],
+        codes: Annotated[
+            list[str],
+            strawberry.argument(
+                description="Codes to look up; at most the configured batch limit (default 100)."
+            ),
+        ],
     ) -> list[Subject | None]:
-        result: list[Subject | None | GraphQLError] = await resolve_subjects(info, codes)
+        result: list[Subject | GraphQLError | None] = await resolve_subjects(info, codes)
         return result  # type: ignore[return-value]
 
     @strawberry.field(
@@ -48,9 +55,13 @@ class Query:
     async def search_subjects(
         self,
         info: Info[Context, None],
-        name: Annotated[str, strawberry.argument(description="Part of a name, at least two characters.")],
+        name: Annotated[
+            str, strawberry.argument(description="Part of a name, at least two characters.")
+        ],
         first: Annotated[int, strawberry.argument(description="Page size.")] = 20,
-        after: Annotated[str | None, strawberry.argument(description="`endCursor` of the previous page.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
     ) -> SubjectConnection:
         return await resolve_search(info, name, first, after)
 
@@ -60,8 +71,12 @@ class Query:
     def catalogue(
         self,
         info: Info[Context, None],
-        category: Annotated[Category | None, strawberry.argument(description="Only items of this category.")] = None,
-        openness: Annotated[Openness | None, strawberry.argument(description="Only items of this openness level.")] = None,
+        category: Annotated[
+            Category | None, strawberry.argument(description="Only items of this category.")
+        ] = None,
+        openness: Annotated[
+            Openness | None, strawberry.argument(description="Only items of this openness level.")
+        ] = None,
     ) -> list[CatalogueItemType]:
         return [
             item_type(item)

@@ -57,7 +57,8 @@ class CreditRecordType:
 def record_type(disclosed: Disclosed, today: date) -> CreditRecordType:
     record, decision = disclosed.record, disclosed.decision
     details = [
-        _detail(d) for d in record.details
+        _detail(d)
+        for d in record.details
         if not (decision.redact_sensitive and d.sensitive_financial)
     ]
     return CreditRecordType(
@@ -95,8 +96,12 @@ def _detail(detail: Detail) -> RecordDetailType:
         key=detail.key,
         label=detail.label,
         type=detail.type,
-        text=None if value is None else (value.isoformat() if isinstance(value, date) else str(value)),
+        text=None
+        if value is None
+        else (value.isoformat() if isinstance(value, date) else str(value)),
         date=value if isinstance(value, date) else None,
-        number=float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None,
+        number=float(value)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else None,
         flag=value if isinstance(value, bool) else None,
     )

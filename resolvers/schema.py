@@ -25,13 +25,14 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
             ErrorShaping,
-            MaxTokensLimiter(max_token_count=limits.max_tokens),
-            # Parsed and validated documents are cached: uncached parsing and
-            # validation cost 5x throughput on a small query (DESIGN.md section 6).
-            ParserCache(maxsize=1024),
-            ValidationCache(maxsize=1024),
-            QueryDepthLimiter(max_depth=limits.max_depth),
-            MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+            # Parsed and validated documents are cached (the caches live at module
+            # level, shared by every request): uncached parsing and validation
+            # cost 5x throughput on a small query (DESIGN.md section 6).
+            lambda: ParserCache(maxsize=1024),
+            lambda: ValidationCache(maxsize=1024),
+            lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
         ],
     )
 

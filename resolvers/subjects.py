@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-
 from typing import Annotated
 
 import strawberry
@@ -87,10 +86,18 @@ class Subject:
     def records(
         self,
         info: Info[Context, None],
-        categories: Annotated[list[Category] | None, strawberry.argument(description="Only these categories.")] = None,
-        items: Annotated[list[str] | None, strawberry.argument(description="Only these catalogue item codes.")] = None,
-        first: Annotated[int, strawberry.argument(description="Page size (at most the limit).")] = 50,
-        after: Annotated[str | None, strawberry.argument(description="Cursor after which to start.")] = None,
+        categories: Annotated[
+            list[Category] | None, strawberry.argument(description="Only these categories.")
+        ] = None,
+        items: Annotated[
+            list[str] | None, strawberry.argument(description="Only these catalogue item codes.")
+        ] = None,
+        first: Annotated[
+            int, strawberry.argument(description="Page size (at most the limit).")
+        ] = 50,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor after which to start.")
+        ] = None,
     ) -> CreditRecordConnection:
         check_first(first, info.context.limits.max_page)
         matching = [d for d in self.view.records if _matches(d, categories, items)]
@@ -102,8 +109,10 @@ class Subject:
                 raise bad_input("The cursor is not one this gateway issued.", argument="after")
             start = ids.index(record_id) + 1
         page = matching[start : start + first]
-        edges = [CreditRecordEdge(cursor=encode_cursor(d.record.id),
-                                  node=record_type(d, self.today)) for d in page]
+        edges = [
+            CreditRecordEdge(cursor=encode_cursor(d.record.id), node=record_type(d, self.today))
+            for d in page
+        ]
         return CreditRecordConnection(
             total_count=len(matching),
             edges=edges,
@@ -147,18 +156,24 @@ async def resolve_subject(info: Info[Context, None], code: str) -> Subject | Non
 
 async def resolve_subjects(
     info: Info[Context, None], codes: list[str]
-) -> list[Subject | None | GraphQLError]:
+) -> list[Subject | GraphQLError | None]:
     context = info.context
     limit = context.limits.max_batch
     if len(codes) > limit:
         raise bad_input(
             f"At most {limit} codes per batch (got {len(codes)}); split the batch.",
-            argument="codes", limit=limit,
+            argument="codes",
+            limit=limit,
         )
     parsed = [parse_or_error(code, f"codes[{i}]") for i, code in enumerate(codes)]
     valid = [p for p in parsed if isinstance(p, SubjectCode)]
-    views = dict(zip([p.value for p in valid],
-                     await asyncio.gather(*(context.view(p) for p in valid)), strict=False))
+    views = dict(
+        zip(
+            [p.value for p in valid],
+            await asyncio.gather(*(context.view(p) for p in valid)),
+            strict=False,
+        )
+    )
     # An invalid code fails only its own position: graphql-core raises an
     # Exception found in a list at that index, so the rest still arrive.
     return [

@@ -45,12 +45,16 @@ class Server:
 
 
 POSTGRES = Server(
-    "PostgreSQL", "127.0.0.1", 5432,
+    "PostgreSQL",
+    "127.0.0.1",
+    5432,
     os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"),
     "postgresql+asyncpg://postgres@127.0.0.1:5432/{db}",
 )
 MARIADB = Server(
-    "MariaDB", "127.0.0.1", 3306,
+    "MariaDB",
+    "127.0.0.1",
+    3306,
     os.environ.get("TEST_MARIADB_URL", "mysql+aiomysql://root@127.0.0.1:3306/test"),
     "mysql+aiomysql://root@127.0.0.1:3306/{db}?charset=utf8mb4",
 )

@@ -68,23 +68,39 @@ def parse_sql_source(t: Table, name: str, data_dir: str) -> SqlSourceConfig:
         t.problem("mapping", "a sql source needs at least one [[source.mapping]]")
     return SqlSourceConfig(
         name=name,
-        url=t.str("url").replace("{data_dir}", data_dir),
+        url=t.string("url").replace("{data_dir}", data_dir),
         mappings=mappings,
     )
 
 
 _SOURCE_KEYS = {"name", "kind", "url", "provenance", "mapping", "timeout_s", "cache_ttl_s"}
 _MAPPING_KEYS = {
-    "name", "table", "schema", "code_column", "id_column", "item", "item_column",
-    "item_values", "title", "title_column", "occurred_column", "decided_column",
-    "ended_column", "name_column", "kind", "kind_column", "kind_values", "where", "details",
+    "name",
+    "table",
+    "schema",
+    "code_column",
+    "id_column",
+    "item",
+    "item_column",
+    "item_values",
+    "title",
+    "title_column",
+    "occurred_column",
+    "decided_column",
+    "ended_column",
+    "name_column",
+    "kind",
+    "kind_column",
+    "kind_values",
+    "where",
+    "details",
 }
 
 
 def _mapping(t: Table) -> TableMapping:
     t.unknown_keys(_MAPPING_KEYS)
-    table = t.str("table")
-    item, item_column = t.opt_str("item"), t.opt_str("item_column")
+    table = t.string("table")
+    item, item_column = t.opt_string("item"), t.opt_string("item_column")
     if (item is None) == (item_column is None):
         t.problem("item", "set exactly one of 'item' or 'item_column' (with 'item_values')")
     item_values = _string_map(t.table("item_values", required=item_column is not None))
@@ -92,26 +108,26 @@ def _mapping(t: Table) -> TableMapping:
         raw: _kind(t, f"kind_values.{raw}", value)
         for raw, value in _string_map(t.table("kind_values")).items()
     }
-    kind_raw = t.opt_str("kind")
+    kind_raw = t.opt_string("kind")
     return TableMapping(
-        name=t.opt_str("name") or table,
+        name=t.opt_string("name") or table,
         table=table,
-        schema=t.opt_str("schema"),
-        code_column=t.str("code_column"),
-        id_column=t.str("id_column"),
+        schema=t.opt_string("schema"),
+        code_column=t.string("code_column"),
+        id_column=t.string("id_column"),
         item=item,
         item_column=item_column,
         item_values=item_values,
-        title=t.opt_str("title"),
-        title_column=t.opt_str("title_column"),
-        occurred_column=t.opt_str("occurred_column"),
-        decided_column=t.opt_str("decided_column"),
-        ended_column=t.opt_str("ended_column"),
-        name_column=t.opt_str("name_column"),
+        title=t.opt_string("title"),
+        title_column=t.opt_string("title_column"),
+        occurred_column=t.opt_string("occurred_column"),
+        decided_column=t.opt_string("decided_column"),
+        ended_column=t.opt_string("ended_column"),
+        name_column=t.opt_string("name_column"),
         kind=None if kind_raw is None else _kind(t, "kind", kind_raw),
-        kind_column=t.opt_str("kind_column"),
+        kind_column=t.opt_string("kind_column"),
         kind_values=kind_values,
-        where=t.opt_str("where"),
+        where=t.opt_string("where"),
         details=_details(t.table("details")),
     )
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import Executable
 
 from adapters.errors import SourceRejected, SourceUnavailable
 from adapters.protocol import Capabilities, FetchRequest, SearchRequest
@@ -30,7 +30,7 @@ class SqlSource:
         self.config = config
         self.engine = engine or create_async_engine(config.url, pool_pre_ping=True)
         self._by_name = {m.name: m for m in config.mappings}
-        self._statements: dict[frozenset[str], tuple[ClauseElement, list[TableMapping]]] = {}
+        self._statements: dict[frozenset[str], tuple[Executable, list[TableMapping]]] = {}
 
     @property
     def name(self) -> str:
@@ -52,9 +52,10 @@ class SqlSource:
         keys = detail_keys(mappings)
         for row in rows:
             record = self._record(row, keys)
-            if record and record.subject_code in result:
-                if request.items is None or record.item in request.items:
-                    result[record.subject_code].append(record)
+            if record is None or record.subject_code not in result:
+                continue
+            if request.items is None or record.item in request.items:
+                result[record.subject_code].append(record)
         return result
 
     async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
@@ -74,14 +75,14 @@ class SqlSource:
     async def aclose(self) -> None:
         await self.engine.dispose()
 
-    def _statement(self, wanted: list[TableMapping]) -> tuple[ClauseElement, list[TableMapping]]:
+    def _statement(self, wanted: list[TableMapping]) -> tuple[Executable, list[TableMapping]]:
         key = frozenset(m.name for m in wanted)
         if key not in self._statements:
             self._statements[key] = (records_statement(wanted), wanted)
         return self._statements[key]
 
     async def _run(
-        self, statement: ClauseElement, params: dict[str, object]
+        self, statement: Executable, params: dict[str, object]
     ) -> list[Mapping[str, object]]:
         try:
             async with self.engine.connect() as connection:
@@ -122,7 +123,6 @@ class SqlSource:
             subject_kind=_kind(mapping, row["kind"]) if mapping.searchable else None,
             details=details,
         )
-
 
 
 def _kind(mapping: TableMapping, raw: object) -> SubjectKind:

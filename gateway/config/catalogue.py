@@ -106,31 +106,41 @@ def load_catalogue(path: Path, problems: Problems) -> Catalogue:
 def _item(t: Table) -> CatalogueItem:
     t.unknown_keys(_ITEM_KEYS)
     return CatalogueItem(
-        code=t.str("code"),
-        name=t.str("name"),
+        code=t.string("code"),
+        name=t.string("name"),
         category=t.enum("category", Category),
-        provider_unit=t.str("provider_unit"),
+        provider_unit=t.string("provider_unit"),
         subject_kinds=t.enums("subject_kinds", SubjectKind),
         openness=t.enum("openness", Openness),
-        public_for_persons=t.bool("public_for_persons"),
+        public_for_persons=t.boolean("public_for_persons"),
         disclosure_period=_period(t),
         period_start=t.enum("period_start", PeriodStart, PeriodStart.DECIDED),
-        update_frequency=t.str("update_frequency"),
-        legal_basis=t.str("legal_basis"),
-        registration=t.bool("registration"),
+        update_frequency=t.string("update_frequency"),
+        legal_basis=t.string("legal_basis"),
+        registration=t.boolean("registration"),
         fields=tuple(_fields(t.table("fields"))),
     )
 
 
 _ITEM_KEYS = {
-    "code", "name", "category", "provider_unit", "subject_kinds", "openness",
-    "public_for_persons", "disclosure_period", "period_start", "update_frequency",
-    "legal_basis", "registration", "fields",
+    "code",
+    "name",
+    "category",
+    "provider_unit",
+    "subject_kinds",
+    "openness",
+    "public_for_persons",
+    "disclosure_period",
+    "period_start",
+    "update_frequency",
+    "legal_basis",
+    "registration",
+    "fields",
 }
 
 
 def _period(t: Table) -> Period | None:
-    raw = t.opt_str("disclosure_period")
+    raw = t.opt_string("disclosure_period")
     if raw is None or raw == "none":
         return None
     match = _PERIOD.match(raw)
@@ -142,12 +152,13 @@ def _period(t: Table) -> Period | None:
 
 def _fields(table: Table) -> Iterable[DetailField]:
     for key, value in table.entries():
-        sub = Table(value if isinstance(value, dict) else {}, table.file, table.key(key),
-                    table.problems)
+        sub = Table(
+            value if isinstance(value, dict) else {}, table.file, table.key(key), table.problems
+        )
         if not isinstance(value, dict):
             table.problem(key, "must be a table like { label = '...', type = 'TEXT' }")
             continue
-        label = sub.str("label")
+        label = sub.string("label")
         concept = forbidden_concept(key, label)
         if concept:
             # 003 art. 18, 001 art. 37, 002 art. 19
@@ -157,5 +168,5 @@ def _fields(table: Table) -> Iterable[DetailField]:
             key=key,
             label=label,
             type=sub.enum("type", DetailType, DetailType.TEXT),
-            sensitive_financial=sub.bool("sensitive_financial"),
+            sensitive_financial=sub.boolean("sensitive_financial"),
         )

@@ -58,6 +58,7 @@ def _check_items(
         for item in sorted(spec.items):
             if catalogue.get(item) is None:
                 problems.add(
-                    file, f"source[{index}] ({spec.name})",
+                    file,
+                    f"source[{index}] ({spec.name})",
                     f"maps records to item {item!r}, which is not in the catalogue",
                 )

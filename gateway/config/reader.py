@@ -75,20 +75,20 @@ class Table:
             return default
         return value
 
-    def str(self, name: str, default: str = "") -> str:
+    def string(self, name: str, default: str = "") -> str:
         return str(self._get(name, str, True, default))
 
-    def opt_str(self, name: str) -> str | None:
+    def opt_string(self, name: str) -> str | None:
         value = self._get(name, str, False, None)
         return None if value is None else str(value)
 
-    def int(self, name: str, default: int = 0, *, required: bool = False) -> int:
+    def integer(self, name: str, default: int = 0, *, required: bool = False) -> int:
         return int(self._get(name, int, required, default))
 
-    def float(self, name: str, default: float = 0.0) -> float:
+    def real(self, name: str, default: float = 0.0) -> float:
         return float(self._get(name, float, False, default))
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def boolean(self, name: str, default: bool = False) -> bool:
         return bool(self._get(name, bool, False, default))
 
     def strings(self, name: str, *, required: bool = False) -> tuple[str, ...]:

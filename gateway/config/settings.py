@@ -38,21 +38,23 @@ def parse_settings(root: Table) -> Settings:
     limits.unknown_keys({"max_batch", "max_page", "max_depth", "max_aliases", "max_tokens"})
     result = Settings(
         server=Server(
-            host=server.str("host", "127.0.0.1") if server.has("host") else "127.0.0.1",
-            port=server.int("port", 8000),
-            graphiql=server.bool("graphiql", True),
+            host=server.string("host", "127.0.0.1") if server.has("host") else "127.0.0.1",
+            port=server.integer("port", 8000),
+            graphiql=server.boolean("graphiql", True),
         ),
         limits=Limits(
-            max_batch=limits.int("max_batch", 100),
-            max_page=limits.int("max_page", 50),
-            max_depth=limits.int("max_depth", 10),
-            max_aliases=limits.int("max_aliases", 30),
-            max_tokens=limits.int("max_tokens", 5000),
+            max_batch=limits.integer("max_batch", 100),
+            max_page=limits.integer("max_page", 50),
+            max_depth=limits.integer("max_depth", 10),
+            max_aliases=limits.integer("max_aliases", 30),
+            max_tokens=limits.integer("max_tokens", 5000),
         ),
     )
     for name, value in (
-        ("max_batch", result.limits.max_batch), ("max_page", result.limits.max_page),
-        ("max_depth", result.limits.max_depth), ("max_aliases", result.limits.max_aliases),
+        ("max_batch", result.limits.max_batch),
+        ("max_page", result.limits.max_page),
+        ("max_depth", result.limits.max_depth),
+        ("max_aliases", result.limits.max_aliases),
         ("max_tokens", result.limits.max_tokens),
     ):
         if value < 1:

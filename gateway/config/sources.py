@@ -27,7 +27,7 @@ def parse_sources(root: Table, data_dir: str) -> list[SourceSpec]:
     root.unknown_keys({"source"})
     specs: list[SourceSpec] = []
     for table in root.tables("source"):
-        name, kind_name = table.str("name"), table.str("kind")
+        name, kind_name = table.string("name"), table.string("kind")
         kind = KINDS.get(kind_name)
         if kind is None:
             if kind_name:
@@ -41,8 +41,8 @@ def parse_sources(root: Table, data_dir: str) -> list[SourceSpec]:
                 name=name,
                 kind=kind_name,
                 provenance=table.enum("provenance", Provenance, Provenance.PUBLIC_CREDIT),
-                timeout_s=table.float("timeout_s", 5.0),
-                cache_ttl_s=table.float("cache_ttl_s", 0.0),
+                timeout_s=table.real("timeout_s", 5.0),
+                cache_ttl_s=table.real("cache_ttl_s", 0.0),
                 config=config,
                 items=kind.items(config),
             )

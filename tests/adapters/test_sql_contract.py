@@ -67,7 +67,8 @@ async def test_rows_map_to_records_through_config(provider: Counted) -> None:
     assert penalty.title == "未按规定公示年度报告"
     assert penalty.decided_on == date(2024, 3, 15)  # 'YYYYMMDD' text column
     assert float(penalty.details["fine_amount"]) == 5000  # type: ignore[arg-type]
-    assert "zjxy" not in penalty.details and "religion" not in penalty.details
+    assert "zjxy" not in penalty.details
+    assert "religion" not in penalty.details
     assert by_id["cf:12"].item == "WARNING"
     registration = by_id["reg:1"]
     assert registration.decided_on == date(2015, 3, 2)  # DATE column
@@ -83,7 +84,7 @@ async def test_unmapped_item_values_are_not_returned(provider: Counted) -> None:
 async def test_one_statement_per_batch_whatever_its_size(provider: Counted) -> None:
     await provider.source.fetch(FetchRequest((fx.ACME,)))
     one = provider.statements
-    codes = tuple(org_code(100 + i) for i in range(60)) + (fx.ACME, fx.BETA, fx.PERSON)
+    codes = (*tuple(org_code(100 + i) for i in range(60)), fx.ACME, fx.BETA, fx.PERSON)
     provider.statements = 0
     answer = await provider.source.fetch(FetchRequest(codes))
     assert provider.statements == one == 1

@@ -1,0 +1,63 @@
+"""A real gateway on 127.0.0.1 for end-to-end tests, and a small GraphQL client."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
+import uvicorn
+from starlette.applications import Starlette
+
+
+class Client:
+    """Posts GraphQL to a running gateway and returns the decoded body."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+        self.session = session
+        self.url = url
+
+    async def post(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        payload = {"query": query, "variables": dict(variables or {})}
+        async with self.session.post(self.url, json=payload, headers=headers) as response:
+            return response.status, await response.json()
+
+    async def query(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        status, body = await self.post(query, variables, headers)
+        assert status == 200, body
+        return body
+
+
+@asynccontextmanager
+async def serve(app: Starlette) -> AsyncIterator[Client]:
+    """Run ``app`` under uvicorn on a free loopback port for the block's duration."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.01)
+        async with aiohttp.ClientSession() as session:
+            yield Client(session, f"http://127.0.0.1:{port}/graphql")
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()

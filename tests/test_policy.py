@@ -1,0 +1,358 @@
+"""The policy table of DESIGN.md section 3, row by row (a pure function, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+import pytest
+
+from gateway.domain import Category, Openness, SubjectKind
+from gateway.policy import Basis, Decision, Denial, SubjectState, decide
+from gateway.viewer import ANONYMOUS, DutyGrant, Viewer, ViewerKind
+from tests.factories import consent, item, record
+
+TODAY = date(2026, 11, 23)
+ORG, PERSON, BANK, OTHER_BANK = "ORG", "PERSON", "BANK", "OTHER_BANK"
+PUBLIC = item("PUB", Category.ADVERSE, Openness.PUBLIC)
+PUBLIC_FOR_PERSONS = item("DEFAULTER", Category.ADVERSE, Openness.PUBLIC, public_for_persons=True)
+COMMENDATION = item("HONOUR", Category.COMMENDATORY, Openness.PUBLIC)
+AUTHORIZED = item("AUTH", Category.ADVERSE, Openness.AUTHORIZED)
+INTERNAL = item("INT", Category.ADVERSE, Openness.INTERNAL)
+INTERNAL_BASIC = item("INTB", Category.BASIC, Openness.INTERNAL)
+SENSITIVE = item("TAX", Category.OTHER, Openness.AUTHORIZED, sensitive=True)
+
+SELF_ORG = Viewer(ViewerKind.SUBJECT, ORG)
+SELF_PERSON = Viewer(ViewerKind.SUBJECT, PERSON)
+SOMEONE_ELSE = Viewer(ViewerKind.SUBJECT, "SOMEONE")
+BANK_NO_CONSENT = Viewer(ViewerKind.INSTITUTION, BANK)
+ADVERSE_DUTY = DutyGrant("PROCUREMENT", "政府采购", frozenset({Category.ADVERSE}))
+GOV = Viewer(ViewerKind.GOV_UNIT, "GOV", duty=ADVERSE_DUTY)
+GOV_NO_DUTY = Viewer(ViewerKind.GOV_UNIT, "GOV")
+
+
+def bank(subject: str, items: set[str], **kwargs: object) -> Viewer:
+    grant = consent(subject, BANK, items, **kwargs)  # type: ignore[arg-type]
+    return Viewer(ViewerKind.INSTITUTION, BANK, consents={subject: (grant,)})
+
+
+ORG_STATE = SubjectState(ORG, SubjectKind.LEGAL_PERSON)
+PERSON_STATE = SubjectState(PERSON, SubjectKind.NATURAL_PERSON)
+
+# (name, viewer, subject, item, record flags, allowed, basis or denial, logged)
+ROWS = [
+    # anonymous
+    ("anon org public", ANONYMOUS, ORG_STATE, PUBLIC, {}, True, Basis.PUBLIC, False),
+    (
+        "anon org authorized",
+        ANONYMOUS,
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    ("anon org internal", ANONYMOUS, ORG_STATE, INTERNAL, {}, False, Denial.FORBIDDEN, False),
+    (
+        "anon person public",
+        ANONYMOUS,
+        PERSON_STATE,
+        PUBLIC,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "anon person defaulter",
+        ANONYMOUS,
+        PERSON_STATE,
+        PUBLIC_FOR_PERSONS,
+        {},
+        True,
+        Basis.PUBLIC,
+        False,
+    ),
+    (
+        "anon person commendation (000 art. 47)",
+        ANONYMOUS,
+        PERSON_STATE,
+        COMMENDATION,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    ("anon org commendation", ANONYMOUS, ORG_STATE, COMMENDATION, {}, True, Basis.PUBLIC, False),
+    (
+        "another subject is anonymous-like",
+        SOMEONE_ELSE,
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    # the subject itself
+    ("self internal", SELF_ORG, ORG_STATE, INTERNAL, {}, True, Basis.SELF, False),
+    ("self authorized", SELF_PERSON, PERSON_STATE, AUTHORIZED, {}, True, Basis.SELF, False),
+    ("self sees expired", SELF_ORG, ORG_STATE, PUBLIC, {"expired": True}, True, Basis.SELF, False),
+    (
+        "self sees repaired",
+        SELF_ORG,
+        ORG_STATE,
+        PUBLIC,
+        {"repaired": True},
+        True,
+        Basis.SELF,
+        False,
+    ),
+    (
+        "self sees shielded",
+        SELF_PERSON,
+        PERSON_STATE,
+        COMMENDATION,
+        {"shielded": True},
+        True,
+        Basis.SELF,
+        False,
+    ),
+    # a grantee with consent
+    (
+        "bank without consent",
+        BANK_NO_CONSENT,
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "bank without consent, public",
+        BANK_NO_CONSENT,
+        ORG_STATE,
+        PUBLIC,
+        {},
+        True,
+        Basis.PUBLIC,
+        False,
+    ),
+    (
+        "bank with consent",
+        bank(ORG, {"AUTH"}),
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        True,
+        Basis.CONSENT,
+        True,
+    ),
+    (
+        "bank consent out of scope",
+        bank(ORG, {"OTHER"}),
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "bank consent for another subject",
+        bank("X", {"AUTH"}),
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "bank consent expired",
+        bank(ORG, {"AUTH"}, valid_until=datetime(2026, 11, 1)),
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "bank consent not yet valid",
+        bank(ORG, {"AUTH"}, valid_from=datetime(2026, 12, 1)),
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "bank consent never opens internal",
+        bank(ORG, {"INT"}),
+        ORG_STATE,
+        INTERNAL,
+        {},
+        False,
+        Denial.FORBIDDEN,
+        False,
+    ),
+    (
+        "bank consent opens a person's public item",
+        bank(PERSON, {"PUB"}),
+        PERSON_STATE,
+        PUBLIC,
+        {},
+        True,
+        Basis.CONSENT,
+        True,
+    ),
+    (
+        "bank consent opens a person's commendation",
+        bank(PERSON, {"HONOUR"}),
+        PERSON_STATE,
+        COMMENDATION,
+        {},
+        True,
+        Basis.CONSENT,
+        True,
+    ),
+    # a government unit in a listed duty
+    ("gov duty internal", GOV, ORG_STATE, INTERNAL, {}, True, Basis.DUTY, True),
+    ("gov duty authorized", GOV, ORG_STATE, AUTHORIZED, {}, True, Basis.DUTY, True),
+    ("gov duty public is plain public", GOV, ORG_STATE, PUBLIC, {}, True, Basis.PUBLIC, False),
+    ("gov duty person", GOV, PERSON_STATE, PUBLIC, {}, True, Basis.DUTY, True),
+    ("gov duty other category", GOV, ORG_STATE, INTERNAL_BASIC, {}, False, Denial.FORBIDDEN, False),
+    ("gov without duty", GOV_NO_DUTY, ORG_STATE, INTERNAL, {}, False, Denial.FORBIDDEN, False),
+    (
+        "gov without duty, authorized",
+        GOV_NO_DUTY,
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    # lifecycle rules apply before the table
+    (
+        "expired adverse withheld",
+        ANONYMOUS,
+        ORG_STATE,
+        PUBLIC,
+        {"expired": True},
+        False,
+        Denial.FORBIDDEN,
+        False,
+    ),
+    (
+        "expired withheld from gov too",
+        GOV,
+        ORG_STATE,
+        INTERNAL,
+        {"expired": True},
+        False,
+        Denial.FORBIDDEN,
+        False,
+    ),
+    (
+        "expired but still listed (003 art. 35)",
+        ANONYMOUS,
+        replace(ORG_STATE, on_serious_dishonesty_list=True),
+        PUBLIC,
+        {"expired": True},
+        True,
+        Basis.PUBLIC,
+        False,
+    ),
+    (
+        "expired commendation is not adverse",
+        ANONYMOUS,
+        ORG_STATE,
+        COMMENDATION,
+        {"expired": True},
+        True,
+        Basis.PUBLIC,
+        False,
+    ),
+    (
+        "repaired withheld",
+        GOV,
+        ORG_STATE,
+        INTERNAL,
+        {"repaired": True},
+        False,
+        Denial.FORBIDDEN,
+        False,
+    ),
+    (
+        "shielded withheld",
+        bank(PERSON, {"HONOUR"}),
+        PERSON_STATE,
+        COMMENDATION,
+        {"shielded": True},
+        False,
+        Denial.FORBIDDEN,
+        False,
+    ),
+    (
+        "under objection still disclosed",
+        ANONYMOUS,
+        ORG_STATE,
+        PUBLIC,
+        {"under_objection": True},
+        True,
+        Basis.PUBLIC,
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("viewer", "subject", "catalogue_item", "flags", "allowed", "outcome", "logged"),
+    [row[1:] for row in ROWS],
+    ids=[row[0] for row in ROWS],
+)
+def test_policy_table(
+    viewer: Viewer,
+    subject: SubjectState,
+    catalogue_item: object,
+    flags: dict[str, bool],
+    allowed: bool,
+    outcome: Basis | Denial,
+    logged: bool,
+) -> None:
+    flags = dict(flags)
+    until = date(2026, 1, 1) if flags.pop("expired", False) else date(2030, 1, 1)
+    subject_record = record(catalogue_item, subject.code, disclosure_until=until, **flags)  # type: ignore[arg-type]
+    decision = decide(viewer, subject, subject_record, TODAY)
+    assert decision.allowed is allowed, decision.reason
+    assert (decision.basis if allowed else decision.denial) is outcome
+    assert decision.logged is logged
+    assert decision.reason
+
+
+def _decide(viewer: Viewer, sensitive_item: object = SENSITIVE) -> Decision:
+    return decide(viewer, PERSON_STATE, record(sensitive_item, PERSON), TODAY)  # type: ignore[arg-type]
+
+
+def test_sensitive_financial_needs_a_consent_naming_it() -> None:
+    # 003 art. 18: a person's tax amounts only under consent that names them.
+    assert _decide(bank(PERSON, {"TAX"})).redact_sensitive is True
+    assert _decide(bank(PERSON, {"TAX"}, sensitive=True)).redact_sensitive is False
+    assert _decide(SELF_PERSON).redact_sensitive is False
+    duty = Viewer(ViewerKind.GOV_UNIT, "GOV", duty=DutyGrant("M", "m", frozenset({Category.OTHER})))
+    assert _decide(duty).redact_sensitive is True
+
+
+def test_organisations_are_never_redacted() -> None:
+    decision = decide(bank(ORG, {"TAX"}), ORG_STATE, record(SENSITIVE, ORG), TODAY)
+    assert decision.allowed
+    assert not decision.redact_sensitive
+
+
+def test_the_subject_code_must_match_for_self() -> None:
+    assert not decide(SOMEONE_ELSE, ORG_STATE, record(INTERNAL, ORG), TODAY).allowed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -14,12 +14,16 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from gateway.access import Access, AccessRefused, Credentials, resolve
+from gateway.auth.verifier import TokenVerifier
 from gateway.config.loader import GatewayConfig, load_config
 from gateway.fanout import SourceSet
 from gateway.records import Normaliser
+from gateway.store.store import Store
 from gateway.viewer import ANONYMOUS
 from resolvers.context import Context, Services
 from resolvers.schema import build_schema
@@ -27,40 +31,85 @@ from resolvers.schema import build_schema
 log = logging.getLogger(__name__)
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class GatewayGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view with the gateway's context and a fast JSON encoder."""
+    """Strawberry's ASGI view: the viewer is resolved before execution starts."""
 
     def __init__(self, schema: strawberry.Schema, app: Starlette, graphiql: bool) -> None:
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
         self.app = app
 
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            try:
+                access = await self._access(Request(scope, receive))
+                scope.setdefault("state", {})["access"] = access
+            except AccessRefused as refused:
+                response = _refusal(refused)
+                await response(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+    async def _access(self, request: Request) -> Access:
         services: Services = self.app.state.services
-        return Context(services, ANONYMOUS)
+        headers = request.headers
+        credentials = Credentials.from_headers(
+            headers.get("authorization"),
+            headers.getlist("x-consent-token"),
+            headers.get("x-query-purpose"),
+            headers.get("x-duty-matter"),
+        )
+        return await resolve(
+            credentials,
+            config=services.config,
+            verifier=services.verifier,
+            consents=services.store.consents,
+            now=services.clock(),
+        )
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        access: Access = getattr(request.state, "access", Access(ANONYMOUS))
+        return Context(self.app.state.services, access.viewer, access.notices)
 
     def encode_json(self, data: object) -> bytes:
         # orjson encodes a large response ~14x faster than stdlib json (DESIGN.md section 6).
         return orjson.dumps(data)
 
 
+def _refusal(refused: AccessRefused) -> Response:
+    body = {"errors": [{"message": refused.message, "extensions": {"code": refused.code.value}}]}
+    headers = {"WWW-Authenticate": "Bearer"} if refused.status == 401 else None
+    return Response(orjson.dumps(body), refused.status, headers, "application/json")
+
+
 def create_app(
-    config: GatewayConfig | None = None, today: Callable[[], date] = date.today
+    config: GatewayConfig | None = None, clock: Callable[[], datetime] = utc_now
 ) -> Starlette:
     """Build the gateway. Nothing is opened until the lifespan starts.
 
-    ``config`` defaults to the files under ``config/`` (or ``CREDIT_GATEWAY_CONFIG``);
-    ``today`` is the clock the policy uses, replaceable for tests and demos.
+    ``config`` defaults to the files under ``config/`` (or ``CREDIT_GATEWAY_CONFIG``).
+    ``clock`` gives the current time (aware); tests and demos may pin it. The
+    lifespan opens every source, the token verifier and the store (migrating
+    it to the newest schema) and closes them on shutdown.
     """
     config = config or load_config()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        store = Store.open(config.settings.store_url)
+        await store.migrate()
         sources = SourceSet.build(config.sources, Normaliser(config.catalogue))
-        app.state.services = Services(config=config, sources=sources, today=today)
+        verifier = TokenVerifier(config.auth)
+        app.state.services = Services(config, sources, store, verifier, clock)
         try:
             yield
         finally:
             await sources.aclose()
+            await verifier.aclose()
+            await store.aclose()
 
     app = Starlette(lifespan=lifespan)
     graphql = GatewayGraphQL(

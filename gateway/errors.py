@@ -24,13 +24,17 @@ class ErrorCode(StrEnum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-def client_error(code: ErrorCode, message: str, **extensions: Any) -> GraphQLError:
+def client_error(
+    code: ErrorCode, message: str, *, path: list[str | int] | None = None, **extensions: Any
+) -> GraphQLError:
     """An error meant for the client, with its code and any extra facts."""
-    return GraphQLError(message, extensions={"code": code.value, **extensions})
+    return GraphQLError(message, path=path, extensions={"code": code.value, **extensions})
 
 
-def bad_input(message: str, **extensions: Any) -> GraphQLError:
-    return client_error(ErrorCode.BAD_USER_INPUT, message, **extensions)
+def bad_input(
+    message: str, *, path: list[str | int] | None = None, **extensions: Any
+) -> GraphQLError:
+    return client_error(ErrorCode.BAD_USER_INPUT, message, path=path, **extensions)
 
 
 def error_code(error: GraphQLError) -> str | None:

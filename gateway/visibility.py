@@ -106,3 +106,12 @@ def _probe_record(item: CatalogueItem) -> CreditRecord:
         disclosure_until=None,
         details=(),
     )
+
+
+def item_decision(viewer: Viewer, view: SubjectView, item: CatalogueItem, today: date) -> Decision:
+    """Whether ``viewer`` may see ``item`` of this subject at all, whatever records exist.
+
+    It depends on the item's openness and the viewer's grants only, never on
+    the data, so a denial reveals nothing about the subject's records.
+    """
+    return decide(viewer, SubjectState(view.code, view.kind), _probe_record(item), today)

@@ -1,21 +1,30 @@
-"""The typed per-request context (STYLE.md rule 6): viewer, loaders, collected errors."""
+"""The typed per-request context (STYLE.md rule 6): viewer, loaders, what to report."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from graphql import GraphQLError
+from graphql.pyutils import Path
 from strawberry.dataloader import DataLoader
 
 from adapters.errors import SourceError
+from gateway.auth.verifier import TokenVerifier
 from gateway.codes import SubjectCode
 from gateway.config.loader import GatewayConfig
 from gateway.config.settings import Limits
+from gateway.disclosures import Disclosures
+from gateway.errors import ErrorCode, bad_input, client_error
 from gateway.fanout import SourceSet
 from gateway.records import CreditRecord
+from gateway.store.store import Store
 from gateway.viewer import Viewer
-from gateway.visibility import SubjectView, view_subject
+from gateway.visibility import Disclosed, SubjectView, item_decision, view_subject
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,18 +33,25 @@ class Services:
 
     config: GatewayConfig
     sources: SourceSet
-    today: Callable[[], date]
+    store: Store
+    verifier: TokenVerifier
+    clock: Callable[[], datetime]
 
 
 class Context:
     """Everything one request needs; resolvers reach it as ``info.context``."""
 
-    def __init__(self, services: Services, viewer: Viewer) -> None:
+    def __init__(self, services: Services, viewer: Viewer, notices: Iterable[str] = ()) -> None:
         self.services = services
         self.viewer = viewer
-        self.today = services.today()
+        self.now = services.clock()
+        # Disclosure periods run on China's calendar days.
+        self.today: date = self.now.astimezone(CHINA).date()
         self.records: DataLoader[str, list[CreditRecord]] = DataLoader(load_fn=self._load)
         self.source_errors: dict[str, SourceError] = {}
+        self.notices = list(notices)
+        self.denials: list[GraphQLError] = []
+        self.disclosures = Disclosures(viewer)
         self._views: dict[str, SubjectView] = {}
 
     @property
@@ -50,6 +66,32 @@ class Context:
             view = view_subject(self.viewer, code, records, self.today)
             self._views[code.value] = view
         return view
+
+    def disclose(self, view: SubjectView, shown: Iterable[Disclosed]) -> None:
+        """Note what a field is about to return, for the query log."""
+        self.disclosures.add(view.code, shown)
+
+    def deny_items(self, view: SubjectView, items: Iterable[str], path: Path) -> None:
+        """Explain, with FORBIDDEN or CONSENT_REQUIRED, items asked for but closed to the viewer."""
+        catalogue = self.services.config.catalogue
+        for code in items:
+            item = catalogue.get(code)
+            if item is None:
+                self.denials.append(
+                    bad_input(
+                        f"Unknown catalogue item {code!r}.", argument="items", path=path.as_list()
+                    )
+                )
+                continue
+            decision = item_decision(self.viewer, view, item, self.today)
+            if not decision.allowed and decision.denial is not None:
+                error = client_error(
+                    ErrorCode(decision.denial.value),
+                    f"{code} of {view.code} is not disclosed to you: {decision.reason}.",
+                    item=code,
+                    path=path.as_list(),
+                )
+                self.denials.append(error)
 
     def note_failures(self, failures: list[SourceError]) -> None:
         for failure in failures:

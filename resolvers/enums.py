@@ -15,6 +15,7 @@ from gateway.domain import (
     RecordStatus,
     SubjectKind,
 )
+from gateway.viewer import ViewerKind
 
 E = TypeVar("E", bound=type[StrEnum])
 
@@ -82,5 +83,16 @@ _describe(
         "EXPIRED": "Past its disclosure period (003 art. 35); only the subject sees it.",
         "REPAIRED": "Credit repair approved (003 art. 44); only the subject sees it.",
         "SHIELDED": "Hidden at the subject's request (001 art. 35); only the subject sees it.",
+    },
+)
+_describe(
+    ViewerKind,
+    "Who is asking, from the bearer token.",
+    {
+        "ANONYMOUS": "No token: the public.",
+        "SUBJECT": "A credit subject about itself (a person in a mobile app, a company).",
+        "INSTITUTION": "A grantee such as a bank, with consent tokens from subjects.",
+        "GOV_UNIT": "A government unit, in the course of a listed duty matter.",
+        "PROVIDER": "A provider unit that supplies credit information.",
     },
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -30,10 +30,7 @@ class ErrorShaping(SchemaExtension):
         errors = [self._shape(e) for e in result.errors or []]
         context = self.execution_context.context
         if isinstance(context, Context):
-            errors += [
-                client_error(ErrorCode(failure.code), failure.public_message, source=failure.source)
-                for failure in context.source_errors.values()
-            ]
+            errors += _reported(context)
         result.errors = errors or None
 
     def _shape(self, error: GraphQLError) -> GraphQLError:
@@ -70,3 +67,40 @@ class ErrorShaping(SchemaExtension):
             error.path,
             extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
         )
+
+
+def _reported(context: Context) -> list[GraphQLError]:
+    """Errors the request collected on the way: consents, denials, failed sources."""
+    errors = [client_error(ErrorCode.CONSENT_REQUIRED, notice) for notice in context.notices]
+    errors += context.denials
+    errors += [
+        client_error(ErrorCode(failure.code), failure.public_message, source=failure.source)
+        for failure in context.source_errors.values()
+    ]
+    return errors
+
+
+class QueryLogging(SchemaExtension):
+    """Writes the request's disclosures to the query log before the answer leaves.
+
+    001 art. 39 makes the log mandatory, so it fails closed: when the log cannot
+    be written, no data is returned. One append per request keeps batches fast.
+    """
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        context = self.execution_context.context
+        result = self.execution_context.result
+        if not isinstance(context, Context) or result is None or not context.disclosures:
+            return
+        try:
+            await context.services.store.query_log.append(context.disclosures.entries(context.now))
+        except Exception:
+            log.exception("query log append failed; withholding the response")
+            result.data = None
+            result.errors = [
+                client_error(
+                    ErrorCode.INTERNAL_SERVER_ERROR,
+                    "The disclosure could not be recorded, so nothing was disclosed; retry later.",
+                )
+            ]

@@ -11,6 +11,7 @@ from strawberry import Info
 from gateway.domain import Category, Openness
 from resolvers.catalogue import CatalogueItemType, item_type
 from resolvers.context import Context
+from resolvers.me import Me, resolve_me
 from resolvers.search import SubjectConnection, resolve_search
 from resolvers.subjects import Subject, resolve_subject, resolve_subjects
 
@@ -64,6 +65,13 @@ class Query:
         ] = None,
     ) -> SubjectConnection:
         return await resolve_search(info, name, first, after)
+
+    @strawberry.field(
+        description="The caller: a subject's own file, consents and query log. "
+        "UNAUTHENTICATED without a bearer token."
+    )
+    def me(self, info: Info[Context, None]) -> Me:
+        return resolve_me(info)
 
     @strawberry.field(
         description="The public credit information catalogue (公共信用信息目录, 001 art. 13)."

@@ -13,7 +13,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from gateway.config.settings import Limits
-from resolvers.extensions import ErrorShaping
+from resolvers.extensions import ErrorShaping, QueryLogging
+from resolvers.mutation import Mutation
 from resolvers.query import Query
 
 
@@ -22,9 +23,11 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     limits = limits or Limits()
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
             ErrorShaping,
+            QueryLogging,
             lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
             # Parsed and validated documents are cached (the caches live at module
             # level, shared by every request): uncached parsing and validation

@@ -61,15 +61,23 @@ class Subject:
     today: strawberry.Private[date]
     code: str = strawberry.field(description="统一社会信用代码 or 公民身份号码 (normalised).")
     kind: SubjectKind = strawberry.field(description="Natural person, legal person or other.")
-    name: str | None = strawberry.field(
+
+    @strawberry.field(
         description="Registered name; null when its registration is not visible to you."
     )
-
-    @strawberry.field(description="Registration basics; null when not visible to you.")
-    def basic_info(self) -> BasicInfo | None:
+    def name(self, info: Info[Context, None]) -> str | None:
         registration = self.view.registration
         if registration is None:
             return None
+        info.context.disclose(self.view, [registration])
+        return registration.record.subject_name
+
+    @strawberry.field(description="Registration basics; null when not visible to you.")
+    def basic_info(self, info: Info[Context, None]) -> BasicInfo | None:
+        registration = self.view.registration
+        if registration is None:
+            return None
+        info.context.disclose(self.view, [registration])
         values = {d.key: d.value for d in registration.record.details}
         return BasicInfo(
             legal_representative=_text(values, "legal_representative"),
@@ -99,7 +107,10 @@ class Subject:
             str | None, strawberry.argument(description="Cursor after which to start.")
         ] = None,
     ) -> CreditRecordConnection:
-        check_first(first, info.context.limits.max_page)
+        context = info.context
+        check_first(first, context.limits.max_page)
+        if items:
+            context.deny_items(self.view, items, info.path)
         matching = [d for d in self.view.records if _matches(d, categories, items)]
         start = 0
         if after is not None:
@@ -109,6 +120,7 @@ class Subject:
                 raise bad_input("The cursor is not one this gateway issued.", argument="after")
             start = ids.index(record_id) + 1
         page = matching[start : start + first]
+        context.disclose(self.view, page)
         edges = [
             CreditRecordEdge(cursor=encode_cursor(d.record.id), node=record_type(d, self.today))
             for d in page
@@ -125,7 +137,8 @@ class Subject:
         )
 
     @strawberry.field(description="信用信息概要: visible record counts per category.")
-    def summary(self) -> list[CategoryCount]:
+    def summary(self, info: Info[Context, None]) -> list[CategoryCount]:
+        info.context.disclose(self.view, self.view.records)
         counts = {c: 0 for c in Category}
         for disclosed in self.view.records:
             counts[disclosed.record.category] += 1
@@ -136,7 +149,7 @@ def subject_type(view: SubjectView, today: date) -> Subject | None:
     """The schema object, or None when the viewer may see nothing about the subject."""
     if not view.visible:
         return None
-    return Subject(view=view, today=today, code=view.code, kind=view.kind, name=view.name)
+    return Subject(view=view, today=today, code=view.code, kind=view.kind)
 
 
 def parse_or_error(raw: str, argument: str) -> SubjectCode | GraphQLError:

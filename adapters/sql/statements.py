@@ -27,6 +27,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
+
 from adapters.sql.config import TableMapping
 
 # Binary collation per dialect, so every backend orders names by code point

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from gateway.auth.settings import AuthSettings, parse_auth
+from gateway.config.access import DutyMatter, Purpose, load_duty_matters, load_purposes
 from gateway.config.catalogue import Catalogue, load_catalogue
 from gateway.config.reader import Problems, Table
 from gateway.config.settings import Settings, parse_settings
 from gateway.config.sources import SourceSpec, parse_sources
+from gateway.consent import DEV_SECRET, ConsentSettings, parse_consent
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,6 +27,10 @@ class GatewayConfig:
     settings: Settings
     catalogue: Catalogue
     sources: tuple[SourceSpec, ...]
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    consent: ConsentSettings = field(default_factory=lambda: ConsentSettings(DEV_SECRET))
+    purposes: Mapping[str, Purpose] = field(default_factory=dict)
+    duty_matters: Mapping[str, DutyMatter] = field(default_factory=dict)
 
 
 def default_config_dir() -> Path:
@@ -42,13 +50,25 @@ def load_config(directory: Path | None = None, data_dir: Path | None = None) -> 
     directory = directory or default_config_dir()
     data_dir = (data_dir or default_data_dir()).resolve()
     problems = Problems()
-    settings = parse_settings(Table.load(directory / "gateway.toml", problems))
+    root = Table.load(directory / "gateway.toml", problems)
+    settings = parse_settings(root, str(data_dir))
     catalogue = load_catalogue(directory / "catalogue.toml", problems)
     sources_root = Table.load(directory / "sources.toml", problems)
     sources = parse_sources(sources_root, str(data_dir))
     _check_items(sources, catalogue, sources_root.file, problems)
+    config = GatewayConfig(
+        directory=directory,
+        data_dir=data_dir,
+        settings=settings,
+        catalogue=catalogue,
+        sources=tuple(sources),
+        auth=parse_auth(root.table("auth"), directory),
+        consent=parse_consent(root.table("consent")),
+        purposes=load_purposes(directory / "purposes.toml", problems),
+        duty_matters=load_duty_matters(directory / "duty_matters.toml", problems),
+    )
     problems.raise_if_any()
-    return GatewayConfig(directory, data_dir, settings, catalogue, tuple(sources))
+    return config
 
 
 def _check_items(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from gateway.config.reader import Table
@@ -29,16 +30,23 @@ class Server:
 class Settings:
     server: Server
     limits: Limits
+    store_url: str = "sqlite+aiosqlite:///var/gateway.db"
 
 
-def parse_settings(root: Table) -> Settings:
-    root.unknown_keys({"server", "limits"})
-    server, limits = root.table("server"), root.table("limits")
+def parse_settings(root: Table, data_dir: str) -> Settings:
+    """Read `[server]`, `[limits]` and `[store]`; `[auth]` and `[consent]` are read elsewhere."""
+    root.unknown_keys({"server", "limits", "store", "auth", "consent"})
+    server, limits, store = root.table("server"), root.table("limits"), root.table("store")
+    store.unknown_keys({"url"})
+    store_url = os.environ.get("CREDIT_GATEWAY_STORE_URL") or store.opt_string("url")
+    store_url = (store_url or "sqlite+aiosqlite:///{data_dir}/gateway.db").replace(
+        "{data_dir}", data_dir
+    )
     server.unknown_keys({"host", "port", "graphiql"})
     limits.unknown_keys({"max_batch", "max_page", "max_depth", "max_aliases", "max_tokens"})
     result = Settings(
         server=Server(
-            host=server.string("host", "127.0.0.1") if server.has("host") else "127.0.0.1",
+            host=server.opt_string("host") or "127.0.0.1",
             port=server.integer("port", 8000),
             graphiql=server.boolean("graphiql", True),
         ),
@@ -49,6 +57,7 @@ def parse_settings(root: Table) -> Settings:
             max_aliases=limits.integer("max_aliases", 30),
             max_tokens=limits.integer("max_tokens", 5000),
         ),
+        store_url=store_url,
     )
     for name, value in (
         ("max_batch", result.limits.max_batch),

@@ -1,0 +1,155 @@
+"""查询记录: an append-only, hash-chained log of every non-public disclosure.
+
+001 art. 33 lets the subject read who looked at it and why; 001 art. 39 says
+nobody may alter the log. Each entry's hash covers its content and the hash
+before it, so editing, deleting or reordering any entry breaks the chain from
+that entry on, and ``verify`` names the first entry that no longer fits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.store.tables import audit_head, query_log
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One disclosure to one viewer about one subject in one request."""
+
+    at: datetime
+    viewer_kind: str
+    viewer_code: str
+    viewer_name: str | None
+    subject_code: str
+    items: tuple[str, ...]
+    purpose: str | None
+    duty_matter: str | None
+    consent_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    seq: int
+    entry: LogEntry
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The outcome of checking the whole chain."""
+
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str | None = None
+
+
+def moment(at: datetime) -> datetime:
+    """Log times in UTC, to the second: every backend stores that exactly."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).replace(microsecond=0)
+
+
+def entry_hash(seq: int, prev_hash: str, entry: LogEntry) -> str:
+    content = asdict(entry) | {"at": moment(entry.at).isoformat(), "items": list(entry.items)}
+    canonical = json.dumps([seq, prev_hash, content], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class QueryLog:
+    """The log in the store."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def append(self, entries: Sequence[LogEntry]) -> None:
+        """Append ``entries`` atomically, in one transaction for the whole request."""
+        if not entries:
+            return
+        async with self.engine.begin() as connection:
+            # Moving the head first takes its write lock, so appends from
+            # several gateway processes queue up instead of forking the chain.
+            await connection.execute(
+                update(audit_head)
+                .where(audit_head.c.id == 1)
+                .values(seq=audit_head.c.seq + len(entries))
+            )
+            head = (await connection.execute(select(audit_head.c.seq, audit_head.c.hash))).one()
+            seq, prev = head.seq - len(entries), head.hash
+            rows = []
+            for entry in entries:
+                seq += 1
+                digest = entry_hash(seq, prev, entry)
+                rows.append(_row(seq, prev, digest, entry))
+                prev = digest
+            await connection.execute(query_log.insert(), rows)
+            await connection.execute(
+                update(audit_head).where(audit_head.c.id == 1).values(hash=prev)
+            )
+
+    async def for_subject(self, code: str, limit: int, before: int | None) -> list[StoredEntry]:
+        """The subject's entries, newest first, ``limit`` at most, older than ``before``."""
+        query = select(query_log).where(query_log.c.subject_code == code)
+        if before is not None:
+            query = query.where(query_log.c.seq < before)
+        query = query.order_by(query_log.c.seq.desc()).limit(limit)
+        async with self.engine.connect() as connection:
+            return [_stored(row) for row in (await connection.execute(query)).mappings()]
+
+    async def verify(self) -> Verification:
+        """Recompute the chain; report the first entry that was altered or is missing."""
+        prev, expected, checked = GENESIS, 1, 0
+        async with self.engine.connect() as connection:
+            result = await connection.stream(select(query_log).order_by(query_log.c.seq))
+            async for row in result.mappings():
+                stored = _stored(row)
+                if stored.seq != expected:
+                    return Verification(False, checked, expected, "entry is missing")
+                if (
+                    stored.prev_hash != prev
+                    or entry_hash(stored.seq, prev, stored.entry) != stored.hash
+                ):
+                    return Verification(False, checked, stored.seq, "entry was altered")
+                prev, expected, checked = stored.hash, expected + 1, checked + 1
+            head = (await connection.execute(select(audit_head.c.seq, audit_head.c.hash))).one()
+        if head.seq != checked or head.hash != prev:
+            return Verification(False, checked, checked + 1, "entries after this one are missing")
+        return Verification(True, checked)
+
+
+def _row(seq: int, prev: str, digest: str, entry: LogEntry) -> dict[str, object]:
+    return asdict(entry) | {
+        "seq": seq,
+        "at": moment(entry.at),
+        "items": json.dumps(list(entry.items)),
+        "prev_hash": prev,
+        "hash": digest,
+    }
+
+
+def _stored(row: object) -> StoredEntry:
+    values = dict(row)  # type: ignore[call-overload]
+    entry = LogEntry(
+        at=moment(values["at"]),
+        viewer_kind=values["viewer_kind"],
+        viewer_code=values["viewer_code"],
+        viewer_name=values["viewer_name"],
+        subject_code=values["subject_code"],
+        items=tuple(json.loads(values["items"])),
+        purpose=values["purpose"],
+        duty_matter=values["duty_matter"],
+        consent_id=values["consent_id"],
+    )
+    return StoredEntry(values["seq"], entry, values["prev_hash"], values["hash"])

@@ -1,0 +1,29 @@
+"""The store as one object owned by the application's lifespan."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.store.consents import Consents
+from gateway.store.engine import store_engine
+from gateway.store.migrate import upgrade
+from gateway.store.querylog import QueryLog
+
+
+class Store:
+    """Consents and the query log over one engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.consents = Consents(engine)
+        self.query_log = QueryLog(engine)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        return cls(store_engine(url))
+
+    async def migrate(self) -> None:
+        await upgrade(self.engine)
+
+    async def aclose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,59 @@
+"""The store's tables (SQLAlchemy Core). Migrations in ``migrations/`` create them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("grantee_code", String(18), nullable=False, index=True),
+    Column("purpose", String(8), nullable=False),
+    Column("items", Text, nullable=False),  # JSON list of catalogue item codes
+    Column("sensitive_financial", Boolean, nullable=False, default=False),
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("valid_until", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+# 001 art. 39, 001 art. 33: who saw what about whom, when and why; nobody may
+# alter it. Rows are hash-chained; ``audit_head`` holds the chain's tip and
+# serialises appends across gateway processes.
+query_log = Table(
+    "query_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("viewer_kind", String(16), nullable=False),
+    Column("viewer_code", String(64), nullable=False),
+    Column("viewer_name", String(200), nullable=True),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("items", Text, nullable=False),  # JSON list of catalogue item codes
+    Column("purpose", String(64), nullable=True),
+    Column("duty_matter", String(64), nullable=True),
+    Column("consent_id", String(36), nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)

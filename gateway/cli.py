@@ -1,12 +1,17 @@
-"""The `credit-gateway` command: serve, demo-data, check-config, schema."""
+"""The `credit-gateway` command: serve, demo-data, check-config, schema, migrate, audit, token."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
+from sqlalchemy.engine import make_url
+
+from gateway.auth.minting import MintError, mint
 from gateway.config import ConfigError
 from gateway.config.loader import (
     GatewayConfig,
@@ -14,6 +19,10 @@ from gateway.config.loader import (
     default_data_dir,
     load_config,
 )
+from gateway.store.querylog import Verification
+from gateway.store.store import Store
+
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,6 +73,28 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     schema.set_defaults(handler=_schema)
+
+    migrate = commands.add_parser("migrate", help="bring the gateway's store to the newest schema")
+    migrate.set_defaults(handler=_migrate)
+
+    audit = commands.add_parser("audit", help="query-log tools")
+    audit_commands = audit.add_subparsers(required=True, metavar="ACTION")
+    verify = audit_commands.add_parser("verify", help="check the query log's hash chain")
+    verify.set_defaults(handler=_audit_verify)
+
+    token = commands.add_parser("token", help="mint a development bearer token")
+    token.add_argument("kind", choices=["subject", "institution", "gov_unit", "provider"])
+    token.add_argument("code", help="the caller's code (a subject's USCC or ID number)")
+    token.add_argument("--name", default=None, help="display name for the token")
+    token.add_argument(
+        "--duty",
+        action="append",
+        default=[],
+        dest="duties",
+        help="a duty matter a gov_unit may invoke (repeatable)",
+    )
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+    token.set_defaults(handler=_token)
     return parser
 
 
@@ -107,6 +138,57 @@ def _schema(args: argparse.Namespace) -> int:
 
     sys.stdout.write(print_sdl())
     return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    config = _config_or_exit(args)
+    asyncio.run(_with_store(config, lambda store: store.migrate()))
+    print(f"store at {_safe(config.settings.store_url)} is at the newest revision")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    config = _config_or_exit(args)
+
+    async def verify(store: Store) -> Verification:
+        await store.migrate()
+        return await store.query_log.verify()
+
+    result = asyncio.run(_with_store(config, verify))
+    if result.ok:
+        print(f"query log intact: {result.checked} entries, hash chain verified")
+        return 0
+    print(
+        f"query log BROKEN at entry {result.first_bad_seq}: {result.problem} "
+        f"({result.checked} entries before it verified)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _token(args: argparse.Namespace) -> int:
+    config = _config_or_exit(args)
+    try:
+        token = mint(
+            config.auth, args.kind, args.code, name=args.name, duties=args.duties, ttl_s=args.ttl
+        )
+    except MintError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(token)
+    return 0
+
+
+async def _with_store(config: GatewayConfig, work: Callable[[Store], Awaitable[T]]) -> T:
+    store = Store.open(config.settings.store_url)
+    try:
+        return await work(store)
+    finally:
+        await store.aclose()
+
+
+def _safe(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _config_or_exit(args: argparse.Namespace) -> GatewayConfig:

@@ -130,8 +130,10 @@ def disclosure_until(item: CatalogueItem, raw: RawRecord) -> date | None:
     """The last day a record may be disclosed, counted as the item says (003 art. 35)."""
     if item.disclosure_period is None:
         return None
+    # 003 art. 35: counted from the end of the act; an act that has not ended
+    # (an unperformed court obligation, say) has not started its period.
     order = {
-        PeriodStart.ENDED: (raw.ended_on, raw.decided_on, raw.occurred_on),
+        PeriodStart.ENDED: (raw.ended_on,),
         PeriodStart.DECIDED: (raw.decided_on, raw.occurred_on),
         PeriodStart.OCCURRED: (raw.occurred_on, raw.decided_on),
     }[item.period_start]

@@ -1,0 +1,39 @@
+"""Shared fixtures: the demo data (generated once per run) and a gateway over it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from gateway.app import create_app
+from gateway.config.loader import PROJECT_ROOT, GatewayConfig, load_config
+from gateway.demo.generate import generate
+from tests.http import Client, serve
+
+# The tests' "now": the policy's today is 2026-11-23 in China.
+NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    generate(out, "small")
+    return out
+
+
+@pytest.fixture
+def demo_config(demo_data: Path, tmp_path: Path) -> GatewayConfig:
+    """The shipped configuration over the demo data, with a store of the test's own."""
+    config = load_config(PROJECT_ROOT / "config", demo_data)
+    store_url = f"sqlite+aiosqlite:///{tmp_path / 'store.db'}"
+    return replace(config, settings=replace(config.settings, store_url=store_url))
+
+
+@pytest.fixture
+async def gateway(demo_config: GatewayConfig) -> AsyncIterator[Client]:
+    async with serve(create_app(demo_config, clock=lambda: NOW)) as client:
+        yield client

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -48,6 +49,7 @@ async def serve(app: Starlette) -> AsyncIterator[Client]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
+    threads = threading.active_count()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
@@ -61,3 +63,9 @@ async def serve(app: Starlette) -> AsyncIterator[Client]:
         server.should_exit = True
         await task
         sock.close()
+        # aiosqlite finishes closing connections on worker threads that call back
+        # into this loop; let them, so none outlives the test's event loop.
+        for _ in range(100):
+            if threading.active_count() <= threads:
+                break
+            await asyncio.sleep(0.01)

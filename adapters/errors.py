@@ -11,10 +11,15 @@ class SourceError(Exception):
     """A source could not answer. ``code`` is the client-visible error code."""
 
     code = "SOURCE_UNAVAILABLE"
+    # Whether asking again may help (a read that timed out or hit a 5xx/429 may;
+    # a body the adapter cannot read will not).
+    transient = True
 
-    def __init__(self, source: str, detail: str) -> None:
+    def __init__(self, source: str, detail: str, *, retry_after: float | None = None) -> None:
         self.source = source
         self.detail = detail
+        # Seconds the source asked us to wait (HTTP Retry-After), if it said.
+        self.retry_after = retry_after
         super().__init__(f"{source}: {detail}")
 
     @property
@@ -40,6 +45,7 @@ class SourceRejected(SourceError):
     """The source answered with something the adapter cannot accept."""
 
     code = "SOURCE_REJECTED"
+    transient = False
     _what = "sent an answer that could not be read"
 
 
@@ -47,4 +53,5 @@ class SourceUnsupported(SourceError):
     """The source was asked for something it cannot do."""
 
     code = "SOURCE_UNSUPPORTED"
+    transient = False
     _what = "cannot answer this kind of request"

@@ -8,6 +8,7 @@ from pathlib import Path
 from adapters.sql.config import SqlSourceConfig
 from gateway.config.catalogue import Catalogue, CatalogueItem
 from gateway.config.loader import GatewayConfig
+from gateway.config.resilience import Resilience
 from gateway.config.settings import Limits, Server, Settings
 from gateway.config.sources import SourceSpec
 from gateway.domain import Category, Openness, Provenance
@@ -27,8 +28,7 @@ def sql_spec(config: SqlSourceConfig, timeout_s: float = 5.0) -> SourceSpec:
         name=config.name,
         kind="sql",
         provenance=Provenance.PUBLIC_CREDIT,
-        timeout_s=timeout_s,
-        cache_ttl_s=0.0,
+        resilience=Resilience(timeout_s=timeout_s),
         config=config,
         items=items,
     )

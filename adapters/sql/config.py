@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gateway.config.reader import Table
+from gateway.config.resilience import RESILIENCE_KEYS
 from gateway.domain import SubjectKind
 from gateway.forbidden import forbidden_concept
 
@@ -73,7 +74,7 @@ def parse_sql_source(t: Table, name: str, data_dir: str) -> SqlSourceConfig:
     )
 
 
-_SOURCE_KEYS = {"name", "kind", "url", "provenance", "mapping", "timeout_s", "cache_ttl_s"}
+_SOURCE_KEYS = {"name", "kind", "url", "provenance", "mapping"} | RESILIENCE_KEYS
 _MAPPING_KEYS = {
     "name",
     "table",

@@ -7,6 +7,7 @@ from typing import Any
 
 from adapters.kinds import KINDS
 from gateway.config.reader import Table
+from gateway.config.resilience import Resilience, parse_resilience
 from gateway.domain import Provenance
 
 
@@ -17,10 +18,13 @@ class SourceSpec:
     name: str
     kind: str
     provenance: Provenance
-    timeout_s: float
-    cache_ttl_s: float
+    resilience: Resilience
     config: Any
     items: frozenset[str]
+
+    @property
+    def timeout_s(self) -> float:
+        return self.resilience.timeout_s
 
 
 def parse_sources(root: Table, data_dir: str) -> list[SourceSpec]:
@@ -41,8 +45,7 @@ def parse_sources(root: Table, data_dir: str) -> list[SourceSpec]:
                 name=name,
                 kind=kind_name,
                 provenance=table.enum("provenance", Provenance, Provenance.PUBLIC_CREDIT),
-                timeout_s=table.real("timeout_s", 5.0),
-                cache_ttl_s=table.real("cache_ttl_s", 0.0),
+                resilience=parse_resilience(table),
                 config=config,
                 items=kind.items(config),
             )

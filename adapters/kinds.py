@@ -10,10 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.bureau.config import parse_bureau_source
+from adapters.bureau.source import BureauSource
+from adapters.declarations.source import DeclarationsSource, parse_declarations_source
 from adapters.protocol import Source
 from adapters.sql.config import parse_sql_source
 from adapters.sql.source import SqlSource
 from gateway.config.reader import Table
+from gateway.store.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    """What the gateway lends a source at build time: only the store, for now."""
+
+    store: Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +33,27 @@ class SourceKind:
 
     parse: Callable[[Table, str, str], Any]
     items: Callable[[Any], frozenset[str]]
-    create: Callable[[Any], Source]
+    create: Callable[[Any, Resources], Source]
 
 
 def _sql_items(config: Any) -> frozenset[str]:
     return frozenset().union(*(m.items for m in config.mappings))
 
 
+def _bureau_items(config: Any) -> frozenset[str]:
+    return frozenset(m.item for m in config.mappings)
+
+
+def _declarations_items(config: Any) -> frozenset[str]:
+    return frozenset(config.items)
+
+
 KINDS: dict[str, SourceKind] = {
-    "sql": SourceKind(parse=parse_sql_source, items=_sql_items, create=SqlSource),
+    "sql": SourceKind(parse_sql_source, _sql_items, lambda c, _: SqlSource(c)),
+    "bureau": SourceKind(parse_bureau_source, _bureau_items, lambda c, _: BureauSource(c)),
+    "declarations": SourceKind(
+        parse_declarations_source,
+        _declarations_items,
+        lambda c, r: DeclarationsSource(c, r.store.declarations),
+    ),
 }

@@ -18,6 +18,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from adapters.kinds import Resources
 from gateway.access import Access, AccessRefused, Credentials, resolve
 from gateway.auth.verifier import TokenVerifier
 from gateway.config.loader import GatewayConfig, load_config
@@ -101,7 +102,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = Store.open(config.settings.store_url)
         await store.migrate()
-        sources = SourceSet.build(config.sources, Normaliser(config.catalogue))
+        sources = SourceSet.build(config.sources, Normaliser(config.catalogue), Resources(store))
         verifier = TokenVerifier(config.auth)
         app.state.services = Services(config, sources, store, verifier, clock)
         try:
@@ -119,6 +120,7 @@ def create_app(
         [
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", _health, methods=["GET"]),
+            Route("/metrics", _metrics, methods=["GET"]),
         ]
     )
     return app
@@ -127,3 +129,11 @@ def create_app(
 async def _health(request: Request) -> Response:
     services: Services = request.app.state.services
     return JSONResponse({"status": "ok", "sources": sorted(services.sources.specs)})
+
+
+async def _metrics(request: Request) -> Response:
+    """Per-source calls, failures, latency, cache hit ratio and breaker state."""
+    services: Services = request.app.state.services
+    return Response(
+        orjson.dumps({"sources": services.sources.metrics()}), media_type="application/json"
+    )

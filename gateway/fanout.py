@@ -10,13 +10,16 @@ import asyncio
 import heapq
 import logging
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TypeVar
 
 from adapters.errors import SourceError, SourceUnavailable
-from adapters.kinds import KINDS
+from adapters.kinds import KINDS, Resources
 from adapters.protocol import FetchRequest, SearchRequest, Source
-from adapters.wrappers.timeout import TimeoutSource
+from adapters.wrappers.breaker import BreakerSource
+from adapters.wrappers.cache import CachingSource
+from adapters.wrappers.metrics import MeasuredSource
+from adapters.wrappers.stack import find, wrap
 from gateway.config.sources import SourceSpec
 from gateway.domain import SubjectHit
 from gateway.records import CreditRecord, Normaliser
@@ -50,12 +53,38 @@ class SourceSet:
         self.normaliser = normaliser
 
     @classmethod
-    def build(cls, specs: Sequence[SourceSpec], normaliser: Normaliser) -> SourceSet:
-        sources: list[Source] = []
-        for spec in specs:
-            source: Source = KINDS[spec.kind].create(spec.config)
-            sources.append(TimeoutSource(source, spec.timeout_s))
+    def build(
+        cls, specs: Sequence[SourceSpec], normaliser: Normaliser, resources: Resources
+    ) -> SourceSet:
+        """Every source of ``specs``, each inside the wrappers its settings ask for."""
+        sources = [
+            wrap(KINDS[spec.kind].create(spec.config, resources), spec.resilience) for spec in specs
+        ]
         return cls(specs, sources, normaliser)
+
+    def invalidate(self, codes: Sequence[str]) -> None:
+        """Forget cached source data about ``codes`` (after the gateway's own writes)."""
+        for source in self.sources:
+            cache = find(source, CachingSource)
+            if cache is not None:
+                cache.invalidate(codes)
+
+    def metrics(self) -> dict[str, dict[str, object]]:
+        """Per source: calls, failures and latency, cache statistics, breaker state."""
+        report: dict[str, dict[str, object]] = {}
+        for source in self.sources:
+            entry: dict[str, object] = {}
+            measured = find(source, MeasuredSource)
+            if measured is not None:
+                entry["calls"] = measured.snapshot()
+            cache = find(source, CachingSource)
+            if cache is not None:
+                entry["cache"] = asdict(cache.stats)
+            breaker = find(source, BreakerSource)
+            if breaker is not None:
+                entry["breaker"] = breaker.state
+            report[source.name] = entry
+        return report
 
     async def fetch(
         self, codes: Sequence[str], items: frozenset[str] | None = None

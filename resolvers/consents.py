@@ -101,12 +101,10 @@ def _status(consent: StoredConsent, now: datetime) -> ConsentStatus:
 
 
 def subject_code_of(info: Info[Context, None]) -> str:
-    """The viewer's own code; only a subject may manage its consents."""
+    """The viewer's own code; only a subject manages its own information."""
     viewer = info.context.viewer
     if viewer.kind is not ViewerKind.SUBJECT or viewer.code is None:
-        raise client_error(
-            ErrorCode.FORBIDDEN, "Only the subject itself may grant or revoke its consents."
-        )
+        raise client_error(ErrorCode.FORBIDDEN, "Only a subject, signed in as itself, may do this.")
     return viewer.code
 
 

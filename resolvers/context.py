@@ -67,6 +67,11 @@ class Context:
             self._views[code.value] = view
         return view
 
+    def forget(self, code: str) -> None:
+        """Drop what this request loaded about ``code`` (after the gateway wrote to it)."""
+        self.records.clear(code)
+        self._views.pop(code, None)
+
     def disclose(self, view: SubjectView, shown: Iterable[Disclosed]) -> None:
         """Note what a field is about to return, for the query log."""
         self.disclosures.add(view.code, shown)

@@ -10,6 +10,8 @@ from strawberry import Info
 from resolvers.consents import Consent, GrantConsentInput, GrantedConsent, grant_consent
 from resolvers.consents import revoke_consent as revoke
 from resolvers.context import Context
+from resolvers.declarations import DeclareInput, declare
+from resolvers.records import CreditRecordType
 
 
 @strawberry.type(description="Changes a subject makes; never retried by the gateway.")
@@ -34,3 +36,14 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description="The consent's id.")],
     ) -> Consent:
         return await revoke(info, id)
+
+    @strawberry.mutation(
+        description="Add a declaration or credit commitment about yourself (000 art. 33, "
+        "004 art. 30). It is served as a record marked SELF_DECLARED (001 art. 15)."
+    )
+    async def declare(
+        self,
+        info: Info[Context, None],
+        input: Annotated[DeclareInput, strawberry.argument(description="What you declare.")],
+    ) -> CreditRecordType:
+        return await declare(info, input)

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from gateway.app import create_app
+from gateway.bureau_sim import Knobs, running
 from gateway.config.loader import PROJECT_ROOT, GatewayConfig, load_config
+from gateway.config.sources import SourceSpec
 from gateway.demo.generate import generate
 from tests.http import Client, serve
 
@@ -26,11 +28,29 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_config(demo_data: Path, tmp_path: Path) -> GatewayConfig:
-    """The shipped configuration over the demo data, with a store of the test's own."""
+async def bureau_url() -> AsyncIterator[str]:
+    """The project's bureau simulator on a free loopback port, behaving well."""
+    async with running(Knobs()) as url:
+        yield url
+
+
+@pytest.fixture
+def demo_config(demo_data: Path, tmp_path: Path, bureau_url: str) -> GatewayConfig:
+    """The shipped configuration over the demo data, with a store of the test's own
+    and the bureau source pointed at this test's simulator."""
     config = load_config(PROJECT_ROOT / "config", demo_data)
     store_url = f"sqlite+aiosqlite:///{tmp_path / 'store.db'}"
-    return replace(config, settings=replace(config.settings, store_url=store_url))
+    return replace(
+        config,
+        settings=replace(config.settings, store_url=store_url),
+        sources=tuple(_pointed(spec, bureau_url) for spec in config.sources),
+    )
+
+
+def _pointed(spec: SourceSpec, bureau_url: str) -> SourceSpec:
+    if spec.kind != "bureau":
+        return spec
+    return replace(spec, config=replace(spec.config, base_url=bureau_url))
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ FILE = """query($code: String!, $items: [String!]) {
       details { key number } } } }
   }
 }"""
+MARKET = {"MARKET_RATING", "COMMERCIAL_DEFAULT", "CONTRACT_PERFORMANCE"}
 GRANT = """mutation($input: GrantConsentInput!) {
   grantConsent(input: $input) { token consent { id status items } }
 }"""
@@ -142,7 +143,10 @@ async def test_the_subject_sees_everything_marked(
     gateway: Client, demo_config: GatewayConfig
 ) -> None:
     body = await _file(gateway, ADVERSE_COMPANY.code, viewers.company(demo_config.auth))
-    assert _items(body) == sorted(ADVERSE_COMPANY.records)
+    items = _items(body)
+    # Every provider-unit record, and the bureau's market records too.
+    assert [i for i in items if i not in MARKET] == sorted(ADVERSE_COMPANY.records)
+    assert {"MARKET_RATING", "COMMERCIAL_DEFAULT"} <= set(items)
     statuses = [e["node"]["status"] for e in body["data"]["subject"]["records"]["edges"]]
     assert statuses.count("EXPIRED") == 2  # the old penalty and the old defaulter entry
     assert await _log(gateway, demo_config, ADVERSE_COMPANY.code) == []
@@ -345,7 +349,12 @@ async def test_gov_unit_sees_internal_only_within_a_duty_and_it_is_logged(
     [entry] = await _log(gateway, demo_config, ADVERSE_COMPANY.code)
     assert entry["viewerKind"] == "GOV_UNIT"
     assert entry["dutyMatter"] == "PUBLIC_PROCUREMENT"
-    assert entry["items"] == ["ADM_ENFORCEMENT", "SOCIAL_INSURANCE_ARREARS", "TAX_ARREARS"]
+    assert entry["items"] == [
+        "ADM_ENFORCEMENT",
+        "COMMERCIAL_DEFAULT",
+        "SOCIAL_INSURANCE_ARREARS",
+        "TAX_ARREARS",
+    ]
 
 
 async def test_gov_unit_matter_must_be_listed_for_it(

@@ -16,6 +16,8 @@ from sqlalchemy import event
 from starlette.applications import Starlette
 
 from adapters.sql.source import SqlSource
+from adapters.wrappers.metrics import MeasuredSource
+from adapters.wrappers.stack import find
 from gateway.app import create_app
 from gateway.config.loader import GatewayConfig
 from gateway.demo.examples import EXAMPLES
@@ -34,13 +36,25 @@ def _codes(demo_data: Path, count: int) -> list[str]:
         return [code for (code,) in rows]
 
 
+def _fetches(app: Starlette) -> Counter[str]:
+    """Calls each source's adapter stack has taken, from its metrics wrapper."""
+    calls: Counter[str] = Counter()
+    for source in app.state.services.sources.sources:
+        measured = find(source, MeasuredSource)
+        assert measured is not None
+        calls[source.name] = measured.fetches.calls
+    return calls
+
+
 @contextmanager
 def _counting(app: Starlette) -> Iterator[Counter[str]]:
+    """SQL statements sent by each provider database's engine."""
     counts: Counter[str] = Counter()
     engines = []
     for source in app.state.services.sources.sources:
-        inner = source.inner
-        assert isinstance(inner, SqlSource)
+        inner = find(source, SqlSource)
+        if inner is None:
+            continue
 
         def count(*_: object, name: str = inner.name) -> None:
             counts[name] += 1
@@ -58,14 +72,19 @@ async def test_a_batch_costs_one_statement_per_source(
     demo_config: GatewayConfig, demo_data: Path
 ) -> None:
     app = create_app(demo_config, clock=lambda: NOW)
-    sources = {spec.name for spec in demo_config.sources}
+    every = {spec.name for spec in demo_config.sources}
+    sql = {spec.name for spec in demo_config.sources if spec.kind == "sql"}
+    assert len(every) > len(sql) >= 4
     async with serve(app) as client:
         for size in (1, 100):
             codes = _codes(demo_data, size)
-            with _counting(app) as counts:
+            before = _fetches(app)
+            with _counting(app) as statements:
                 body = await client.query(BATCH, {"codes": codes})
+            assert "errors" not in body
             assert [s["code"] for s in body["data"]["subjects"]] == codes
-            assert counts == dict.fromkeys(sources, 1), size
+            assert statements == dict.fromkeys(sql, 1), size
+            assert _fetches(app) - before == dict.fromkeys(every, 1), size
 
 
 async def test_aliased_lookups_share_one_batch(demo_config: GatewayConfig) -> None:

@@ -22,8 +22,8 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from adapters.errors import SourceUnavailable
-from adapters.kinds import KINDS
 from adapters.protocol import FetchRequest, SearchRequest
+from adapters.sql.source import SqlSource
 from gateway.config.loader import GatewayConfig, load_config
 from gateway.demo import EXAMPLES, demo_data_present, generate
 from gateway.demo.dates import REFERENCE_DATE, years_later
@@ -155,7 +155,7 @@ async def fetch_all(config: GatewayConfig, codes: tuple[str, ...]) -> list[RawRe
     for spec in config.sources:
         if spec.kind != "sql" or spec.name not in DATABASES:
             continue
-        source = KINDS[spec.kind].create(spec.config)
+        source = SqlSource(spec.config)
         try:
             for found in (await source.fetch(FetchRequest(codes))).values():
                 records.extend(found)
@@ -199,7 +199,7 @@ async def test_examples_are_the_same_at_every_size(tmp_path: Path, demo_dir: Pat
 
 async def test_name_search_finds_an_example_by_its_trade_name(config: GatewayConfig) -> None:
     spec = next(s for s in config.sources if s.name == "market_regulation")
-    source = KINDS[spec.kind].create(spec.config)
+    source = SqlSource(spec.config)
     try:
         hits = await source.search(SearchRequest("蕙兰", frozenset(SubjectKind), 10))
     finally:
@@ -212,7 +212,7 @@ async def test_name_search_finds_an_example_by_its_trade_name(config: GatewayCon
 async def test_a_missing_database_is_an_error_not_an_empty_file(tmp_path: Path) -> None:
     config = load_config(CONFIG_DIR, tmp_path)  # nothing generated here
     spec = next(s for s in config.sources if s.name == "court")
-    source = KINDS[spec.kind].create(spec.config)
+    source = SqlSource(spec.config)
     try:
         with pytest.raises(SourceUnavailable):
             await source.fetch(FetchRequest((PERSON.code,)))

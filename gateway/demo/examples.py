@@ -129,3 +129,19 @@ EXAMPLES: tuple[ExampleSubject, ...] = (
     GOVERNMENT_BODY,
 )
 EXAMPLE_CODES: frozenset[str] = frozenset(e.code for e in EXAMPLES)
+
+# Not one of the five README examples: the benchmarks' "organisation with 20
+# records" (issue 4, scenario a), all of them public.
+BUSY_COMPANY = ExampleSubject(
+    code="91330110MA2KB7N55J",
+    kind=SubjectKind.LEGAL_PERSON,
+    name="杭州繁星供应链管理有限公司",
+    what_to_expect=(
+        "Twenty public records: registration, twelve licences, four recent penalties and "
+        "three A-grade taxpayer ratings. Used by `make bench`."
+    ),
+    records=("REGISTRATION_ORG",)
+    + ("ADM_LICENCE",) * 12
+    + ("ADM_PENALTY",) * 4
+    + ("TAX_A_GRADE",) * 3,
+)

@@ -57,3 +57,16 @@ audit_head = Table(
     Column("seq", Integer, nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# 001 art. 15, 004 art. 30: what subjects declare about themselves, served back
+# as records marked SELF_DECLARED.
+declarations = Table(
+    "declarations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("item", String(64), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("details", Text, nullable=False),  # JSON object: detail key -> value
+    Column("declared_at", DateTime(timezone=True), nullable=False),
+)

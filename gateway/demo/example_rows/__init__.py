@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from gateway.demo.example_rows import (
     adverse_company,
+    busy_company,
     clean_company,
     government_body,
     person,
@@ -21,7 +22,15 @@ from gateway.demo.example_rows.helpers import Row
 
 def _merged() -> dict[str, list[Row]]:
     rows: dict[str, list[Row]] = {}
-    for module in (adverse_company, clean_company, person, sole_proprietorship, government_body):
+    modules = (
+        adverse_company,
+        clean_company,
+        person,
+        sole_proprietorship,
+        government_body,
+        busy_company,
+    )
+    for module in modules:
         for table, table_rows in module.ROWS.items():
             rows.setdefault(table, []).extend(table_rows)
     return rows

@@ -1,0 +1,1 @@
+"""Subjects' own declarations and commitments, read from the gateway's store."""

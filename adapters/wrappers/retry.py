@@ -1,0 +1,91 @@
+"""Ask a source again when a read failed in a way that asking again may help.
+
+Reads only: ``fetch`` and ``search``, the whole Source protocol, are reads.
+Writes (consents, objections, declarations) go to the gateway's own store, never
+through a Source, and must never be retried: a write repeated after a timeout
+may have happened twice.
+
+Hand-written, not tenacity: the delay rule (full jitter and the error's
+``retry_after``, which no tenacity wait strategy reads) and the predicate are
+ours either way, leaving tenacity only the loop in ``_retried``; and its call
+form ``await AsyncRetrying(...)(fn, arg)`` is typed ``Never``, hiding results from mypy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
+
+from adapters.errors import SourceError
+from adapters.protocol import Capabilities, FetchRequest, SearchRequest, Source
+from gateway.domain import RawRecord, SubjectHit
+
+T = TypeVar("T")
+
+# No wait exceeds max(max_s, this), whatever a source asks: a client is waiting.
+RETRY_AFTER_CAP_S = 10.0
+
+
+class RetryingSource:
+    """Wraps ``inner`` so transient failures of reads are retried ``retries`` times.
+
+    Retry n (from 1) waits ``rng() * min(max_s, base_s * 2**(n-1))`` (full
+    jitter: callers that failed together do not return together), or at least
+    the error's ``retry_after``; if that is over ``cap_s`` we give up at once,
+    as asking sooner than the source said would only fail again. Errors that
+    are not transient (SourceRejected, SourceUnsupported) and non-SourceErrors
+    are raised at once; when retries run out the last error is raised.
+    """
+
+    def __init__(
+        self,
+        inner: Source,
+        retries: int,
+        base_s: float,
+        max_s: float,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.inner = inner
+        self.retries, self.base_s, self.max_s = retries, base_s, max_s
+        self.cap_s = max(max_s, RETRY_AFTER_CAP_S)
+        self._sleep, self._rng = sleep, rng
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def capabilities(self) -> Capabilities:
+        return self.inner.capabilities()
+
+    async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
+        return await self._retried(lambda: self.inner.fetch(request))
+
+    async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
+        return await self._retried(lambda: self.inner.search(request))
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    async def _retried(self, call: Callable[[], Awaitable[T]]) -> T:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await call()
+            except SourceError as exc:
+                # Retry n follows failed attempt n; there are ``retries`` of them.
+                delay = self._delay(attempt, exc) if attempt <= self.retries else None
+                if delay is None:
+                    raise
+            await self._sleep(delay)
+
+    def _delay(self, retry: int, error: SourceError) -> float | None:
+        """Seconds to wait before retry number ``retry``, or None to give up now."""
+        if not error.transient or (error.retry_after or 0.0) > self.cap_s:
+            return None
+        backoff = self._rng() * min(self.max_s, self.base_s * 2.0 ** (retry - 1))
+        return max(backoff, error.retry_after or 0.0)

@@ -1,0 +1,1 @@
+"""`make bench`: throughput and latency of the gateway against a bare strawberry reference."""

@@ -1,0 +1,108 @@
+"""Self-declarations and credit commitments (声明、自主申报、信用承诺).
+
+A subject adds information about itself (000 art. 33, 004 art. 30); it is
+stored by the gateway, served back through the declarations source like any
+other record, and marked SELF_DECLARED (001 art. 15). Commitments carry their
+type and performance status (001 art. 30).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry import Info
+
+from gateway.domain import Provenance, RawRecord
+from gateway.errors import ErrorCode, bad_input, client_error
+from gateway.policy import Basis, Decision
+from gateway.visibility import Disclosed
+from resolvers.consents import subject_code_of
+from resolvers.context import Context
+from resolvers.records import CreditRecordType, record_type
+
+
+@strawberry.enum(description="What a subject declares about itself.")
+class DeclarationKind(Enum):
+    DECLARATION = strawberry.enum_value(
+        "SELF_DECLARATION", description="声明 / 自主申报: information the subject reports."
+    )
+    COMMITMENT = strawberry.enum_value(
+        "CREDIT_COMMITMENT", description="信用承诺: a commitment, with its performance status."
+    )
+
+
+@strawberry.input(description="A declaration or credit commitment by the subject itself.")
+class DeclareInput:
+    kind: DeclarationKind = strawberry.field(description="Declaration or commitment.")
+    title: str = strawberry.field(description="Short title, at most 200 characters.")
+    content: str = strawberry.field(description="What is declared, at most 2000 characters.")
+    declaration_type: str | None = strawberry.field(
+        default=None, description="For declarations: e.g. 资质证书, 经营状况."
+    )
+    commitment_type: str | None = strawberry.field(
+        default=None, description="For commitments: e.g. 主动型, 审批替代型."
+    )
+    accepting_unit: str | None = strawberry.field(
+        default=None, description="For commitments: the unit it was made to (受理单位)."
+    )
+    performance_status: str | None = strawberry.field(
+        default=None, description="For commitments: 履约中 (default), 全部履行 or 未履行."
+    )
+
+
+async def declare(info: Info[Context, None], data: DeclareInput) -> CreditRecordType:
+    context = info.context
+    code = subject_code_of(info)
+    details = _details(data)
+    item = str(data.kind.value)
+    services = context.services
+    declaration = await services.store.declarations.add(
+        subject_code=code,
+        item=item,
+        title=data.title.strip(),
+        details=details,
+        now=context.now,
+    )
+    # The gateway's own write: cached source data for this subject is stale now.
+    services.sources.invalidate([code])
+    context.forget(code)
+    raw = RawRecord(
+        source=_source_name(context, item),
+        record_id=declaration.id,
+        subject_code=code,
+        item=item,
+        title=declaration.title,
+        decided_on=declaration.declared_at.date(),
+        occurred_on=declaration.declared_at.date(),
+        details=details,
+    )
+    record = services.sources.normaliser.normalise(raw, Provenance.SELF_DECLARED)
+    if record is None:
+        raise client_error(ErrorCode.INTERNAL_SERVER_ERROR, f"{item} is not in the catalogue.")
+    return record_type(Disclosed(record, Decision(True, "own", Basis.SELF)), context.today)
+
+
+def _details(data: DeclareInput) -> dict[str, str]:
+    title, content = data.title.strip(), data.content.strip()
+    if not 0 < len(title) <= 200:
+        raise bad_input("title must have 1 to 200 characters.", argument="input.title")
+    if not 0 < len(content) <= 2000:
+        raise bad_input("content must have 1 to 2000 characters.", argument="input.content")
+    if data.kind is DeclarationKind.DECLARATION:
+        details = {"declaration_type": data.declaration_type or "声明", "content": content}
+    else:
+        details = {
+            "commitment_type": data.commitment_type or "主动型",
+            "content": content,
+            "accepting_unit": data.accepting_unit or "",
+            "performance_status": data.performance_status or "履约中",
+        }
+    return {k: v.strip() for k, v in details.items() if v and v.strip()}
+
+
+def _source_name(context: Context, item: str) -> str:
+    for spec in context.services.config.sources:
+        if spec.kind == "declarations" and item in spec.items:
+            return spec.name
+    return "declarations"

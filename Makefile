@@ -15,9 +15,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The simulated credit bureau runs beside the gateway and stops with it.
 demo: install
 	$(BIN)/credit-gateway demo-data --if-missing --out $(DATA)
-	$(BIN)/credit-gateway serve
+	$(BIN)/credit-gateway bureau-sim --latency-ms 20 & sim=$$!; \
+	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/credit-gateway --data $(DATA) serve
 
 test: install
 	$(BIN)/pytest

@@ -1,4 +1,5 @@
-"""The `credit-gateway` command: serve, demo-data, check-config, schema, migrate, audit, token."""
+"""The `credit-gateway` command: serve, demo-data, bureau-sim, check-config, schema, migrate,
+audit, token."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import TypeVar
 from sqlalchemy.engine import make_url
 
 from gateway.auth.minting import MintError, mint
+from gateway.bureau_sim.cli import add_arguments as add_simulator_arguments
+from gateway.bureau_sim.cli import run_from_args as run_simulator_from_args
 from gateway.config import ConfigError
 from gateway.config.loader import (
     GatewayConfig,
@@ -54,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve GraphQL at http://HOST:PORT/graphql")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--log-level", default="info", help="uvicorn log level, e.g. warning")
     serve.set_defaults(handler=_serve)
 
     demo = commands.add_parser("demo-data", help="generate the demo provider databases")
@@ -82,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     verify = audit_commands.add_parser("verify", help="check the query log's hash chain")
     verify.set_defaults(handler=_audit_verify)
 
+    bureau = commands.add_parser("bureau-sim", help="serve the simulated credit bureau")
+    add_simulator_arguments(bureau)
+    bureau.set_defaults(handler=run_simulator_from_args)
+
     token = commands.add_parser("token", help="mint a development bearer token")
     token.add_argument("kind", choices=["subject", "institution", "gov_unit", "provider"])
     token.add_argument("code", help="the caller's code (a subject's USCC or ID number)")
@@ -107,7 +115,8 @@ def _serve(args: argparse.Namespace) -> int:
     server = config.settings.server
     host, port = args.host or server.host, args.port or server.port
     print(f"credit-gateway: GraphQL (and GraphiQL) at http://{host}:{port}/graphql")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="info")
+    app = create_app(config, tune_gc=True)
+    uvicorn.run(app, host=host, port=port, log_level=args.log_level)
     return 0
 
 

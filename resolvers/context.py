@@ -69,8 +69,8 @@ class Context:
 
     def forget(self, code: str) -> None:
         """Drop what this request loaded about ``code`` (after the gateway wrote to it)."""
-        self.records.clear(code)
-        self._views.pop(code, None)
+        if self._views.pop(code, None) is not None:
+            self.records.clear(code)
 
     def disclose(self, view: SubjectView, shown: Iterable[Disclosed]) -> None:
         """Note what a field is about to return, for the query log."""

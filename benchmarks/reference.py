@@ -110,7 +110,13 @@ def create_reference_app(config: GatewayConfig) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        sources.extend(KINDS[s.kind].create(s.config) for s in config.sources if s.kind == "sql")
+        # The same provider databases and bureau; declarations live in the
+        # gateway's own store, which the reference does not have.
+        sources.extend(
+            KINDS[s.kind].create(s.config, None)  # type: ignore[arg-type]
+            for s in config.sources
+            if s.kind in ("sql", "bureau")
+        )
         yield
         await asyncio.gather(*(s.aclose() for s in sources))
 
@@ -118,4 +124,6 @@ def create_reference_app(config: GatewayConfig) -> Starlette:
         query=Query,
         extensions=[lambda: ParserCache(maxsize=1024), lambda: ValidationCache(maxsize=1024)],
     )
-    return Starlette(routes=[Route("/graphql", View(schema), methods=["POST"])], lifespan=lifespan)
+    return Starlette(
+        routes=[Route("/graphql", View(schema), methods=["GET", "POST"])], lifespan=lifespan
+    )

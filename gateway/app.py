@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -23,6 +23,7 @@ from adapters.kinds import Resources
 from gateway.access import Access, AccessRefused, Credentials, resolve
 from gateway.auth.verifier import TokenVerifier
 from gateway.config.loader import GatewayConfig, load_config
+from gateway.errors import ErrorCode
 from gateway.fanout import SourceSet
 from gateway.records import Normaliser
 from gateway.store.store import Store
@@ -46,21 +47,24 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
+            request = Request(scope, receive)
+            body = await request.body() if request.method == "POST" else b""
             try:
-                access = await self._access(Request(scope, receive))
+                access = await self._access(request, _consent_tokens(body))
                 scope.setdefault("state", {})["access"] = access
             except AccessRefused as refused:
                 response = _refusal(refused)
                 await response(scope, receive, send)
                 return
+            receive = _replay(body)
         await super().__call__(scope, receive, send)
 
-    async def _access(self, request: Request) -> Access:
+    async def _access(self, request: Request, from_body: list[str]) -> Access:
         services: Services = self.app.state.services
         headers = request.headers
         credentials = Credentials.from_headers(
             headers.get("authorization"),
-            headers.getlist("x-consent-token"),
+            [*headers.getlist("x-consent-token"), *from_body],
             headers.get("x-query-purpose"),
             headers.get("x-duty-matter"),
         )
@@ -79,6 +83,42 @@ class GatewayGraphQL(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         # orjson encodes a large response ~14x faster than stdlib json (DESIGN.md section 6).
         return orjson.dumps(data)
+
+
+def _consent_tokens(body: bytes) -> list[str]:
+    """Consent tokens in the request's ``extensions.consentTokens``.
+
+    A bank's batch of 100 subjects carries 100 consents: too many for headers
+    (servers cap a request's headers at some 16 KiB), so they may travel in
+    the body's GraphQL ``extensions`` instead.
+    """
+    if b"consentTokens" not in body:
+        return []
+    try:
+        payload = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return []  # strawberry answers the malformed body itself
+    extensions = payload.get("extensions") if isinstance(payload, dict) else None
+    tokens = extensions.get("consentTokens") if isinstance(extensions, dict) else None
+    if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+        raise AccessRefused(
+            ErrorCode.BAD_USER_INPUT, "extensions.consentTokens must be a list of strings.", 400
+        )
+    return tokens
+
+
+def _replay(body: bytes) -> Receive:
+    """A receive channel that hands strawberry the body already read here."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 def _refusal(refused: AccessRefused) -> Response:

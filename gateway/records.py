@@ -9,12 +9,13 @@ attributes the item declares survive, so forbidden personal data (003 art. 18,
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from adapters.values import to_date
-from gateway.config.catalogue import Catalogue, CatalogueItem, Period, PeriodStart
+from gateway.config.catalogue import Catalogue, CatalogueItem, DetailField, Period, PeriodStart
 from gateway.domain import (
     Category,
     DetailType,
@@ -78,10 +79,17 @@ class Normaliser:
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
+        # The fields each item may carry, decided once: declared by the catalogue
+        # and (belt and braces, check-config already refuses them) not forbidden.
+        self._fields = {
+            item.code: tuple(f for f in item.fields if not forbidden_concept(f.key, f.label))
+            for item in catalogue
+        }
 
     def normalise(self, raw: RawRecord, provenance: Provenance) -> CreditRecord | None:
         item = self.catalogue.get(raw.item)
-        if item is None:
+        fields = self._fields.get(raw.item)
+        if item is None or fields is None:
             log.warning("source %s sent item %r, not in the catalogue", raw.source, raw.item)
             return None
         return CreditRecord(
@@ -95,20 +103,19 @@ class Normaliser:
             decided_on=raw.decided_on,
             ended_on=raw.ended_on,
             disclosure_until=disclosure_until(item, raw),
-            details=tuple(_details(item, raw)),
+            details=_details(fields, raw.details),
             subject_name=raw.subject_name,
             subject_kind=raw.subject_kind,
         )
 
 
-def _details(item: CatalogueItem, raw: RawRecord) -> list[Detail]:
-    details = []
-    for field in item.fields:
-        if field.key not in raw.details or forbidden_concept(field.key):
-            continue
-        value = _coerce(field.type, raw.details[field.key])
-        details.append(Detail(field.key, field.label, field.type, value, field.sensitive_financial))
-    return details
+def _details(fields: tuple[DetailField, ...], raw: Mapping[str, DetailValue]) -> tuple[Detail, ...]:
+    """Only the attributes the item declares, typed as it declares them."""
+    return tuple(
+        Detail(f.key, f.label, f.type, _coerce(f.type, raw[f.key]), f.sensitive_financial)
+        for f in fields
+        if f.key in raw
+    )
 
 
 def _coerce(kind: DetailType, value: DetailValue) -> DetailValue:

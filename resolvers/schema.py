@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -21,6 +22,12 @@ from resolvers.query import Query
 def build_schema(limits: Limits | None = None) -> strawberry.Schema:
     """The gateway's schema; ``limits`` bound what one operation may ask for."""
     limits = limits or Limits()
+    # The depth and alias rules are built once: ValidationCache keys on the rule
+    # classes, and a limiter made per request would make a new class each time.
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -34,8 +41,7 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
             # cost 5x throughput on a small query (DESIGN.md section 6).
             lambda: ParserCache(maxsize=1024),
             lambda: ValidationCache(maxsize=1024),
-            lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+            lambda: AddValidationRules(rules),
         ],
     )
 

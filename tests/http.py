@@ -26,8 +26,11 @@ class Client:
         query: str,
         variables: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        extensions: Mapping[str, Any] | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        payload = {"query": query, "variables": dict(variables or {})}
+        payload: dict[str, Any] = {"query": query, "variables": dict(variables or {})}
+        if extensions is not None:
+            payload["extensions"] = dict(extensions)
         async with self.session.post(self.url, json=payload, headers=headers) as response:
             return response.status, await response.json()
 
@@ -36,8 +39,9 @@ class Client:
         query: str,
         variables: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        extensions: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        status, body = await self.post(query, variables, headers)
+        status, body = await self.post(query, variables, headers, extensions)
         assert status == 200, body
         return body
 

@@ -400,3 +400,32 @@ async def test_expired_bearer_token_is_unauthenticated(
 async def test_me_needs_a_token(gateway: Client) -> None:
     body = await gateway.query("{ me { kind } }")
     assert _codes(body) == ["UNAUTHENTICATED"]
+
+
+async def test_a_batch_carries_its_consents_in_the_request_extensions(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    person = await _grant(gateway, demo_config, ["REGISTRATION_PERSON"])
+    company = await _grant(gateway, demo_config, ["TAX_ARREARS"], subject=ADVERSE_COMPANY.code)
+    query = """query($codes: [String!]!) { subjects(codes: $codes) {
+      code records { edges { node { item { code } } } } } }"""
+    body = await gateway.query(
+        query,
+        {"codes": [PERSON.code, ADVERSE_COMPANY.code, CLEAN_COMPANY.code]},
+        viewers.bank(demo_config.auth),
+        extensions={"consentTokens": [person["token"], company["token"]]},
+    )
+    opened = [
+        {e["node"]["item"]["code"] for e in s["records"]["edges"]} for s in body["data"]["subjects"]
+    ]
+    assert "REGISTRATION_PERSON" in opened[0]
+    assert "TAX_ARREARS" in opened[1]
+    assert "TAX_ARREARS" not in opened[2]
+    status, refused = await gateway.post(
+        query,
+        {"codes": []},
+        viewers.bank(demo_config.auth),
+        extensions={"consentTokens": "not-a-list"},
+    )
+    assert status == 400
+    assert _codes(refused) == ["BAD_USER_INPUT"]

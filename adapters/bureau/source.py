@@ -84,9 +84,6 @@ class BureauSource:
                     result[code].append(record)
         return result
 
-    def _serves(self, items: frozenset[str] | None) -> bool:
-        return items is None or bool(items & self.config.items)
-
     async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
         return []
 
@@ -95,6 +92,9 @@ class BureauSource:
         if self._session is not None:
             session, self._session = self._session, None
             await session.close()
+
+    def _serves(self, items: frozenset[str] | None) -> bool:
+        return items is None or bool(items & self.config.items)
 
     async def _answers(self, codes: list[str]) -> list[Answer]:
         if self.config.mode is BureauMode.BATCH:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.sql import Executable
@@ -23,12 +24,19 @@ from gateway.domain import RawRecord, SubjectHit, SubjectKind
 log = logging.getLogger(__name__)
 
 
+def read_engine(url: str) -> AsyncEngine:
+    """An engine for reading only: no BEGIN/ROLLBACK round trip around each batch,
+    and a liveness check on checkout only where there is a network to fail."""
+    local = make_url(url).get_backend_name() == "sqlite"
+    return create_async_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=not local)
+
+
 class SqlSource:
     """Reads records from any table layout through :class:`TableMapping` config."""
 
     def __init__(self, config: SqlSourceConfig, engine: AsyncEngine | None = None) -> None:
         self.config = config
-        self.engine = engine or create_async_engine(config.url, pool_pre_ping=True)
+        self.engine = engine or read_engine(config.url)
         self._by_name = {m.name: m for m in config.mappings}
         self._statements: dict[frozenset[str], tuple[Executable, list[TableMapping]]] = {}
 

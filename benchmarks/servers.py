@@ -1,0 +1,151 @@
+"""Start the bureau simulator, the gateway and the reference as separate processes.
+
+The load generator runs in this process; each server in its own, as in
+production, so the gateway's CPU is its own (the machine has two cores).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from gateway.config.loader import PROJECT_ROOT
+
+
+@dataclass(frozen=True, slots=True)
+class Servers:
+    gateway: str
+    reference: str
+    bureau: str
+    config_dir: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def process(
+    command: Sequence[str], health: str, env: dict[str, str] | None = None
+) -> Iterator[None]:
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait(health, child)
+        yield
+    finally:
+        child.terminate()
+        child.wait(timeout=15)
+
+
+def _wait(url: str, child: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {child.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up within 60 s")
+
+
+def _uncached(block: str) -> str:
+    """A bureau source block with its cache off: the reference asks the bureau every
+    time, so the gateway must too for the ratio to mean something."""
+    if 'kind = "bureau"' not in block:
+        return block
+    return re.sub(r"(?m)^cache_ttl_s = .*$", "cache_ttl_s = 0", block)
+
+
+@contextmanager
+def servers(
+    data_dir: Path, work: Path, bureau_latency_ms: float, *, no_cache: bool = False
+) -> Iterator[Servers]:
+    """All three servers over ``data_dir``; configuration copied into ``work``."""
+    bureau_port, gateway_port, reference_port = free_port(), free_port(), free_port()
+    config_dir = work / "config"
+    shutil.rmtree(config_dir, ignore_errors=True)
+    shutil.copytree(PROJECT_ROOT / "config", config_dir)
+    sources = config_dir / "sources.toml"
+    text = sources.read_text(encoding="utf-8").replace(
+        "http://127.0.0.1:8100", f"http://127.0.0.1:{bureau_port}"
+    )
+    if no_cache:
+        text = "[[source]]".join(_uncached(block) for block in text.split("[[source]]"))
+    sources.write_text(text, encoding="utf-8")
+    store = work / "store.db"
+    store.unlink(missing_ok=True)
+    env = os.environ | {"CREDIT_GATEWAY_STORE_URL": f"sqlite+aiosqlite:///{store}"}
+    python = sys.executable
+    with ExitStack() as stack:
+        stack.enter_context(
+            process(
+                [
+                    python,
+                    "-m",
+                    "gateway.cli",
+                    "bureau-sim",
+                    "--port",
+                    str(bureau_port),
+                    "--latency-ms",
+                    str(bureau_latency_ms),
+                ],
+                f"http://127.0.0.1:{bureau_port}/healthz",
+            )
+        )
+        stack.enter_context(
+            process(
+                [
+                    python,
+                    "-m",
+                    "gateway.cli",
+                    "--config",
+                    str(config_dir),
+                    "--data",
+                    str(data_dir),
+                    "serve",
+                    "--port",
+                    str(gateway_port),
+                    "--log-level",
+                    "warning",
+                ],
+                f"http://127.0.0.1:{gateway_port}/healthz",
+                env,
+            )
+        )
+        stack.enter_context(
+            process(
+                [
+                    python,
+                    "-m",
+                    "benchmarks.reference_server",
+                    "--config",
+                    str(config_dir),
+                    "--data",
+                    str(data_dir),
+                    "--port",
+                    str(reference_port),
+                ],
+                f"http://127.0.0.1:{reference_port}/graphql?query=%7B__typename%7D",
+            )
+        )
+        yield Servers(
+            gateway=f"http://127.0.0.1:{gateway_port}/graphql",
+            reference=f"http://127.0.0.1:{reference_port}/graphql",
+            bureau=f"http://127.0.0.1:{bureau_port}",
+            config_dir=config_dir,
+        )

@@ -65,6 +65,10 @@ async def measure(size: str, data_dir: Path, seconds: float) -> list[str]:
                 concurrency=scenario.concurrency,
                 seconds=seconds,
             )
+            if reference.errors:  # a failing reference answers fast and flatters nothing
+                raise SystemExit(
+                    f"scenario {scenario.key}: the reference failed {reference.errors} requests"
+                )
             rows.append(_row(size, scenario, gateway, reference, calls))
     return rows
 

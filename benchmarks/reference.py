@@ -82,7 +82,7 @@ def _record(raw: RawRecord, catalogue: Any) -> CreditRecord:
         category=item.category.value,
         openness=item.openness.value,
         decided_on=to_date(raw.decided_on),
-        item=Item(raw.item),
+        item=Item(code=raw.item),
     )
 
 

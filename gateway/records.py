@@ -9,8 +9,8 @@ attributes the item declares survive, so forbidden personal data (003 art. 18,
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 

@@ -14,6 +14,7 @@ from gateway.bureau_sim import Knobs, running
 from gateway.config.loader import PROJECT_ROOT, GatewayConfig, load_config
 from gateway.config.sources import SourceSpec
 from gateway.demo.generate import generate
+from tests.backends import POSTGRES, fresh_database
 from tests.http import Client, serve
 
 # The tests' "now": the policy's today is 2026-11-23 in China.
@@ -25,6 +26,16 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo")
     generate(out, "small")
     return out
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A URL for an empty gateway store: a SQLite file, and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'store.db'}"
+        return
+    async with fresh_database(POSTGRES) as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +23,6 @@ from gateway.app import create_app
 from gateway.config.loader import PROJECT_ROOT, GatewayConfig
 from gateway.demo.examples import PERSON
 from tests import viewers
-from tests.backends import POSTGRES, fresh_database
 from tests.http import Client, serve
 
 FILE = (
@@ -40,19 +38,10 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    async with AsyncExitStack() as stack:
-        if request.param == "sqlite":
-            yield f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
-        else:
-            yield await stack.enter_async_context(fresh_database(POSTGRES))
-
-
 @pytest.fixture
-def second_gateway(shared_store: str, demo_data: Path) -> Iterator[str]:
+def second_gateway(store_url: str, demo_data: Path) -> Iterator[str]:
     port = _free_port()
-    env = os.environ | {"CREDIT_GATEWAY_STORE_URL": shared_store}
+    env = os.environ | {"CREDIT_GATEWAY_STORE_URL": store_url}
     command = [
         sys.executable,
         "-m",
@@ -94,10 +83,10 @@ def _items(body: dict[str, object]) -> list[str]:
 
 async def test_revocation_is_seen_by_a_second_process(
     demo_config: GatewayConfig,
-    shared_store: str,
+    store_url: str,
     second_gateway: str,
 ) -> None:
-    settings = replace(demo_config.settings, store_url=shared_store)
+    settings = replace(demo_config.settings, store_url=store_url)
     config = replace(demo_config, settings=settings)
     auth = config.auth
     async with serve(create_app(config)) as first, aiohttp.ClientSession() as session:

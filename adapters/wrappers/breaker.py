@@ -8,18 +8,18 @@ Redis; aiobreaker is unmaintained (2021); pybreaker and circuitbreaker are sync-
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Literal, TypeVar
 
 from adapters.errors import SourceUnavailable, SourceUnsupported
-from adapters.protocol import Capabilities, FetchRequest, SearchRequest, Source
-from gateway.domain import RawRecord, SubjectHit
+from adapters.protocol import Source
+from adapters.wrappers.base import Wrapper
 
 T = TypeVar("T")
 Clock = Callable[[], float]
 
 
-class BreakerSource:
+class BreakerSource(Wrapper):
     """Wraps ``inner`` with a circuit breaker; ``state`` is for metrics.
 
     Closed: ``failures`` failed calls in a row open it. Open: calls raise
@@ -34,7 +34,7 @@ class BreakerSource:
     def __init__(
         self, inner: Source, failures: int, reset_s: float, *, clock: Clock = time.monotonic
     ) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.failures, self.reset_s, self._clock = failures, reset_s, clock
         self._failed = 0  # failed calls in a row while closed
         self._opened_at: float | None = None  # None while closed
@@ -46,23 +46,7 @@ class BreakerSource:
             return "closed"
         return "open" if self._clock() - self._opened_at < self.reset_s else "half_open"
 
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities()
-
-    async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
-        return await self._guarded(lambda: self.inner.fetch(request))
-
-    async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
-        return await self._guarded(lambda: self.inner.search(request))
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-    async def _guarded(self, call: Callable[[], Awaitable[T]]) -> T:
+    async def around(self, call: Callable[[], Awaitable[T]]) -> T:
         probe = self._opened_at is not None  # past the checks below, this call is the probe
         if self._opened_at is not None:
             remaining = self._opened_at + self.reset_s - self._clock()

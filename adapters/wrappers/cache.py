@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from cachetools import TTLCache
 
-from adapters.protocol import Capabilities, FetchRequest, SearchRequest, Source
-from gateway.domain import RawRecord, SubjectHit
+from adapters.protocol import FetchRequest, Source
+from adapters.wrappers.base import Wrapper
+from gateway.domain import RawRecord
 
 Clock = Callable[[], float]
 Key = tuple[str, frozenset[str] | None]  # (subject code, the request's items filter)
@@ -31,7 +32,7 @@ class CacheStats:
     hit_ratio: float
 
 
-class CachingSource:
+class CachingSource(Wrapper):
     """Wraps ``inner`` so ``fetch`` answers from a bounded TTL cache where it can.
 
     A batch's misses go to ``inner`` in one FetchRequest (a batch still costs
@@ -43,17 +44,10 @@ class CachingSource:
     def __init__(
         self, inner: Source, ttl_s: float, maxsize: int, *, timer: Clock = time.monotonic
     ) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._cache: TTLCache[Key, tuple[RawRecord, ...]] = TTLCache(maxsize, ttl_s, timer=timer)
         self._hits = self._misses = 0
         self._generation = 0  # bumped by invalidate()
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities()
 
     async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
         items = request.items
@@ -70,12 +64,6 @@ class CachingSource:
                 if generation == self._generation:
                     self._cache[(code, items)] = found[code]
         return {code: found[code] for code in codes}
-
-    async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
-        return await self.inner.search(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
     def invalidate(self, codes: Iterable[str]) -> None:
         """Drop every entry (any items filter) for ``codes``: after the gateway's own writes."""

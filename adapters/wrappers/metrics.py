@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from adapters.errors import SourceError
-from adapters.protocol import Capabilities, FetchRequest, SearchRequest, Source
+from adapters.protocol import FetchRequest, SearchRequest, Source
+from adapters.wrappers.base import Wrapper
 from gateway.domain import RawRecord, SubjectHit
 
 T = TypeVar("T")
@@ -34,7 +35,7 @@ class MethodMetrics:
         }
 
 
-class MeasuredSource:
+class MeasuredSource(Wrapper):
     """Wraps ``inner`` to count calls, failures by error code, and latency per method.
 
     Failures that are not SourceErrors count as ``INTERNAL``; a call cancelled
@@ -43,26 +44,16 @@ class MeasuredSource:
     """
 
     def __init__(self, inner: Source, *, timer: Callable[[], float] = time.perf_counter) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self._timer = timer
         self.fetches = MethodMetrics()
         self.searches = MethodMetrics()
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities()
 
     async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
         return await self._measured(self.fetches, lambda: self.inner.fetch(request))
 
     async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
         return await self._measured(self.searches, lambda: self.inner.search(request))
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
     def snapshot(self) -> dict[str, dict[str, object]]:
         """``{"fetch": {...}, "search": {...}}``, each with calls, failures, total_s, last_s."""

@@ -7,7 +7,7 @@ may have happened twice.
 
 Hand-written, not tenacity: the delay rule (full jitter and the error's
 ``retry_after``, which no tenacity wait strategy reads) and the predicate are
-ours either way, leaving tenacity only the loop in ``_retried``; and its call
+ours either way, leaving tenacity only the loop in ``around``; and its call
 form ``await AsyncRetrying(...)(fn, arg)`` is typed ``Never``, hiding results from mypy.
 """
 
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from adapters.errors import SourceError
-from adapters.protocol import Capabilities, FetchRequest, SearchRequest, Source
-from gateway.domain import RawRecord, SubjectHit
+from adapters.protocol import Source
+from adapters.wrappers.base import Wrapper
 
 T = TypeVar("T")
 
@@ -28,7 +28,7 @@ T = TypeVar("T")
 RETRY_AFTER_CAP_S = 10.0
 
 
-class RetryingSource:
+class RetryingSource(Wrapper):
     """Wraps ``inner`` so transient failures of reads are retried ``retries`` times.
 
     Retry n (from 1) waits ``rng() * min(max_s, base_s * 2**(n-1))`` (full
@@ -49,28 +49,12 @@ class RetryingSource:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: Callable[[], float] = random.random,
     ) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.retries, self.base_s, self.max_s = retries, base_s, max_s
         self.cap_s = max(max_s, RETRY_AFTER_CAP_S)
         self._sleep, self._rng = sleep, rng
 
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities()
-
-    async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
-        return await self._retried(lambda: self.inner.fetch(request))
-
-    async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
-        return await self._retried(lambda: self.inner.search(request))
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-    async def _retried(self, call: Callable[[], Awaitable[T]]) -> T:
+    async def around(self, call: Callable[[], Awaitable[T]]) -> T:
         attempt = 0
         while True:
             attempt += 1

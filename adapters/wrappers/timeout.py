@@ -3,40 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from adapters.errors import SourceTimeout
-from adapters.protocol import Capabilities, FetchRequest, SearchRequest, Source
-from gateway.domain import RawRecord, SubjectHit
+from adapters.protocol import Source
+from adapters.wrappers.base import Wrapper
+
+T = TypeVar("T")
 
 
-class TimeoutSource:
+class TimeoutSource(Wrapper):
     """Wraps ``inner`` so every call ends within ``seconds`` or raises SourceTimeout."""
 
     def __init__(self, inner: Source, seconds: float) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.seconds = seconds
 
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities()
-
-    async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
+    async def around(self, call: Callable[[], Awaitable[T]]) -> T:
         try:
             async with asyncio.timeout(self.seconds):
-                return await self.inner.fetch(request)
+                return await call()
         except TimeoutError as exc:
             raise SourceTimeout(self.name, f"no answer within {self.seconds}s") from exc
-
-    async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
-        try:
-            async with asyncio.timeout(self.seconds):
-                return await self.inner.search(request)
-        except TimeoutError as exc:
-            raise SourceTimeout(self.name, f"no answer within {self.seconds}s") from exc
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()

@@ -429,3 +429,20 @@ async def test_a_batch_carries_its_consents_in_the_request_extensions(
     )
     assert status == 400
     assert _codes(refused) == ["BAD_USER_INPUT"]
+
+
+async def test_name_search_pages_with_cursors(gateway: Client) -> None:
+    query = """query($after: String) { searchSubjects(name: "杭州", first: 3, after: $after) {
+      edges { cursor node { code name kind } } pageInfo { hasNextPage endCursor } } }"""
+    first = (await gateway.query(query))["data"]["searchSubjects"]
+    second = (await gateway.query(query, {"after": first["pageInfo"]["endCursor"]}))["data"][
+        "searchSubjects"
+    ]
+    names = [e["node"]["name"] for e in first["edges"] + second["edges"]]
+    assert len(names) == 6
+    assert names == sorted(names)  # by name (then code), with no repeats across pages
+    assert len({e["node"]["code"] for e in first["edges"] + second["edges"]}) == 6
+    assert first["pageInfo"]["hasNextPage"]
+    assert all(e["node"]["kind"] != "NATURAL_PERSON" for e in first["edges"])
+    bad = await gateway.query(query, {"after": "not-a-cursor"})
+    assert _codes(bad) == ["BAD_USER_INPUT"]

@@ -15,9 +15,9 @@ from enum import StrEnum
 
 from yarl import URL
 
+from gateway.config.details import detail_mapping
 from gateway.config.reader import Table
 from gateway.config.resilience import RESILIENCE_KEYS
-from gateway.forbidden import forbidden_concept
 
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an RFC 9110 token
 
@@ -187,7 +187,7 @@ def _mapping(t: Table) -> RecordMapping:
         occurred_field=t.opt_string("occurred_field"),
         decided_field=t.opt_string("decided_field"),
         ended_field=t.opt_string("ended_field"),
-        details=_details(t.table("details")),
+        details=detail_mapping(t.table("details"), "field"),
     )
 
 
@@ -197,18 +197,3 @@ def _no_duplicate_types(t: Table, mappings: tuple[RecordMapping, ...]) -> None:
         if mapping.type in seen:
             t.problem(f"mapping[{index}].type", f"duplicate record type {mapping.type!r}")
         seen.add(mapping.type)
-
-
-def _details(t: Table) -> dict[str, str]:
-    details: dict[str, str] = {}
-    for key, path in t.entries():
-        if not isinstance(path, str):
-            t.problem(key, "must be a JSON field path (a string)")
-            continue
-        concept = forbidden_concept(key, path)
-        if concept:
-            # 003 art. 18, 001 art. 37, 002 art. 19: never collected, never returned
-            t.problem(key, f"maps field {path!r} that holds forbidden personal data ({concept})")
-            continue
-        details[key] = path
-    return details

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gateway.config.details import detail_mapping
 from gateway.config.reader import Table
 from gateway.config.resilience import RESILIENCE_KEYS
 from gateway.domain import SubjectKind
-from gateway.forbidden import forbidden_concept
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +129,7 @@ def _mapping(t: Table) -> TableMapping:
         kind_column=t.opt_string("kind_column"),
         kind_values=kind_values,
         where=t.opt_string("where"),
-        details=_details(t.table("details")),
+        details=detail_mapping(t.table("details"), "column"),
     )
 
 
@@ -149,13 +149,3 @@ def _string_map(t: Table) -> dict[str, str]:
         else:
             t.problem(key, "must be a string")
     return result
-
-
-def _details(t: Table) -> dict[str, str]:
-    details = _string_map(t)
-    for key, column in details.items():
-        concept = forbidden_concept(key, column)
-        if concept:
-            # 003 art. 18, 001 art. 37, 002 art. 19: never collected, never returned
-            t.problem(key, f"maps column {column!r} that holds forbidden personal data ({concept})")
-    return {k: v for k, v in details.items() if not forbidden_concept(k, v)}

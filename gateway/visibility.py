@@ -41,10 +41,6 @@ class SubjectView:
         """Whether the viewer may see anything at all about this subject."""
         return bool(self.records)
 
-    @property
-    def name(self) -> str | None:
-        return self.registration.record.subject_name if self.registration else None
-
 
 def view_subject(
     viewer: Viewer, code: SubjectCode, records: Iterable[CreditRecord], today: date

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date as d
 
-from gateway.demo.example_rows.helpers import XIHU_SAMR, Row, licence, penalty
+from gateway.demo.example_rows.helpers import XIHU_SAMR, Row, a_grade, licence, penalty
 from gateway.demo.examples import BUSY_COMPANY as B
 
 _LICENCES = ("食品经营许可证", "道路运输经营许可证", "危险化学品经营许可证", "排污许可证")
@@ -45,19 +45,6 @@ def _penalty(n: int) -> Row:
     )
 
 
-def _a_grade(year: int) -> Row:
-    return {
-        "jlbh": f"SW{year + 1}04150000093",
-        "nsrsbh": B.code,
-        "nsrmc": B.name,
-        "jllx": "02",
-        "sxmc": f"{year}年度纳税信用A级纳税人",
-        "pjnd": year,
-        "djrq": d(year + 1, 4, 15),
-        "swjg": "国家税务总局杭州市余杭区税务局",
-    }
-
-
 ROWS: dict[str, list[Row]] = {
     "qy_jbxx": [
         {
@@ -78,5 +65,8 @@ ROWS: dict[str, list[Row]] = {
     ],
     "t_xzxk": [_licence(n) for n in range(12)],
     "t_xzcf": [_penalty(n) for n in range(4)],
-    "nsr_xyxx": [_a_grade(year) for year in (2023, 2024, 2025)],
+    "nsr_xyxx": [
+        a_grade(B.code, B.name, year, "0000093", "国家税务总局杭州市余杭区税务局")
+        for year in (2023, 2024, 2025)
+    ],
 }

@@ -4,23 +4,10 @@ from __future__ import annotations
 
 from datetime import date as d
 
-from gateway.demo.example_rows.helpers import Row, licence
+from gateway.demo.example_rows.helpers import Row, a_grade, licence
 from gateway.demo.examples import CLEAN_COMPANY as C
 
 _BINJIANG_SAMR = "杭州市滨江区市场监督管理局"
-
-
-def _a_grade(year: int) -> Row:
-    return {
-        "jlbh": f"SW{year + 1}04150000002",
-        "nsrsbh": C.code,
-        "nsrmc": C.name,
-        "jllx": "02",
-        "sxmc": f"{year}年度纳税信用A级纳税人",
-        "pjnd": year,
-        "djrq": d(year + 1, 4, 15),
-        "swjg": "国家税务总局杭州市滨江区税务局",
-    }
 
 
 ROWS: dict[str, list[Row]] = {
@@ -70,7 +57,10 @@ ROWS: dict[str, list[Row]] = {
             XK_XKJG=_BINJIANG_SAMR,
         ),
     ],
-    "nsr_xyxx": [_a_grade(year) for year in (2023, 2024, 2025)],
+    "nsr_xyxx": [
+        a_grade(C.code, C.name, year, "0000002", "国家税务总局杭州市滨江区税务局")
+        for year in (2023, 2024, 2025)
+    ],
     "bzjl": [
         {
             "jlid": "b0c1d2e3f4a5968778695a4b3c2d1e01",

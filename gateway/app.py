@@ -165,7 +165,9 @@ def create_app(
 
     app = Starlette(lifespan=lifespan)
     graphql = GatewayGraphQL(
-        build_schema(config.settings.limits), app, config.settings.server.graphiql
+        build_schema(config.settings.limits, introspection=config.settings.server.introspection),
+        app,
+        config.settings.server.graphiql,
     )
     app.router.routes.extend(
         [

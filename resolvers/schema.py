@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -19,8 +20,12 @@ from resolvers.mutation import Mutation
 from resolvers.query import Query
 
 
-def build_schema(limits: Limits | None = None) -> strawberry.Schema:
-    """The gateway's schema; ``limits`` bound what one operation may ask for."""
+def build_schema(limits: Limits | None = None, *, introspection: bool = True) -> strawberry.Schema:
+    """The gateway's schema; ``limits`` bound what one operation may ask for.
+
+    ``introspection=False`` refuses ``__schema``/``__type`` queries, as a public
+    production endpoint should (the schema is published as `schema.graphql`).
+    """
     limits = limits or Limits()
     # The depth and alias rules are built once: ValidationCache keys on the rule
     # classes, and a limiter made per request would make a new class each time.
@@ -28,6 +33,8 @@ def build_schema(limits: Limits | None = None) -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
     ]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

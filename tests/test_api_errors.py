@@ -7,6 +7,7 @@ own records, and nothing else is lost.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,18 @@ async def test_operations_deeper_than_the_limit_are_refused(client: Client) -> N
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "exceeds maximum operation depth of 5" in error["message"]
     assert body.get("data") is None
+
+
+async def test_introspection_can_be_switched_off(provider_url: str) -> None:
+    config = gateway_config([fixture_source(provider_url)])
+    config = replace(
+        config,
+        settings=replace(
+            config.settings, server=replace(config.settings.server, introspection=False)
+        ),
+    )
+    async with serve(create_app(config)) as client:
+        body = await client.query("{ __schema { types { name } } }")
+        ordinary = await client.query(f'{{ subject(code: "{fx.ACME}") {{ name }} }}')
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert ordinary["data"]["subject"]["name"] == fx.NAMES[fx.ACME]

@@ -24,6 +24,7 @@ class Server:
     host: str = "127.0.0.1"
     port: int = 8000
     graphiql: bool = True
+    introspection: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +43,14 @@ def parse_settings(root: Table, data_dir: str) -> Settings:
     store_url = (store_url or "sqlite+aiosqlite:///{data_dir}/gateway.db").replace(
         "{data_dir}", data_dir
     )
-    server.unknown_keys({"host", "port", "graphiql"})
+    server.unknown_keys({"host", "port", "graphiql", "introspection"})
     limits.unknown_keys({"max_batch", "max_page", "max_depth", "max_aliases", "max_tokens"})
     result = Settings(
         server=Server(
             host=server.opt_string("host") or "127.0.0.1",
             port=server.integer("port", 8000),
             graphiql=server.boolean("graphiql", True),
+            introspection=server.boolean("introspection", True),
         ),
         limits=Limits(
             max_batch=limits.integer("max_batch", 100),

@@ -44,6 +44,31 @@ def _codes(body: dict[str, Any]) -> list[str]:
     return sorted(e["extensions"]["code"] for e in body.get("errors") or [])
 
 
+async def _ask_grant(
+    client: Client,
+    items: list[str],
+    headers: dict[str, str],
+    purpose: str = "02",
+    grantee: str = viewers.BANK,
+    days: int = 1,
+    sensitive: bool = False,
+) -> dict[str, Any]:
+    """The raw answer to a grantConsent mutation sent with ``headers``."""
+    return await client.query(
+        GRANT,
+        {
+            "input": {
+                "grantee": grantee,
+                "purpose": purpose,
+                "items": items,
+                "validUntil": (NOW + timedelta(days=days)).isoformat(),
+                "includeSensitiveFinancial": sensitive,
+            }
+        },
+        headers,
+    )
+
+
 async def _grant(
     client: Client,
     config: GatewayConfig,
@@ -55,19 +80,8 @@ async def _grant(
     sensitive: bool = False,
     subject: str = PERSON.code,
 ) -> dict[str, Any]:
-    body = await client.query(
-        GRANT,
-        {
-            "input": {
-                "grantee": grantee,
-                "purpose": purpose,
-                "items": items,
-                "validUntil": (NOW + timedelta(days=days)).isoformat(),
-                "includeSensitiveFinancial": sensitive,
-            }
-        },
-        viewers.subject(config.auth, subject),
-    )
+    headers = viewers.subject(config.auth, subject)
+    body = await _ask_grant(client, items, headers, purpose, grantee, days, sensitive)
     assert "errors" not in body, body
     granted: dict[str, Any] = body["data"]["grantConsent"]
     return granted
@@ -265,17 +279,8 @@ async def test_consent_out_of_scope_opens_nothing_more(
 async def test_consent_cannot_name_internal_items(
     gateway: Client, demo_config: GatewayConfig
 ) -> None:
-    body = await gateway.query(
-        GRANT,
-        {
-            "input": {
-                "grantee": viewers.BANK,
-                "purpose": "02",
-                "items": ["SOCIAL_INSURANCE_ARREARS"],
-                "validUntil": (NOW + timedelta(days=1)).isoformat(),
-            }
-        },
-        viewers.company(demo_config.auth),
+    body = await _ask_grant(
+        gateway, ["SOCIAL_INSURANCE_ARREARS"], viewers.company(demo_config.auth)
     )
     assert _codes(body) == ["BAD_USER_INPUT"]
     assert "internal to government units" in body["errors"][0]["message"]
@@ -313,18 +318,7 @@ async def test_revocation_holds_on_the_next_request(
 async def test_only_the_subject_grants_and_revokes(
     gateway: Client, demo_config: GatewayConfig
 ) -> None:
-    body = await gateway.query(
-        GRANT,
-        {
-            "input": {
-                "grantee": viewers.BANK,
-                "purpose": "02",
-                "items": ["TAX_ARREARS"],
-                "validUntil": (NOW + timedelta(days=1)).isoformat(),
-            }
-        },
-        viewers.bank(demo_config.auth),
-    )
+    body = await _ask_grant(gateway, ["TAX_ARREARS"], viewers.bank(demo_config.auth))
     assert _codes(body) == ["FORBIDDEN"]
     granted = await _grant(gateway, demo_config, ["REGISTRATION_PERSON"])
     body = await gateway.query(

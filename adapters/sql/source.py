@@ -38,6 +38,9 @@ class SqlSource:
         self.config = config
         self.engine = engine or read_engine(config.url)
         self._by_name = {m.name: m for m in config.mappings}
+        # Asked on every fan-out; the mappings never change, so work it out once.
+        items: frozenset[str] = frozenset().union(*(m.items for m in config.mappings))
+        self._capabilities = Capabilities(items, any(m.searchable for m in config.mappings))
         self._statements: dict[frozenset[str], tuple[Executable, list[TableMapping]]] = {}
 
     @property
@@ -45,8 +48,7 @@ class SqlSource:
         return self.config.name
 
     def capabilities(self) -> Capabilities:
-        items: frozenset[str] = frozenset().union(*(m.items for m in self.config.mappings))
-        return Capabilities(items=items, searchable=any(m.searchable for m in self.config.mappings))
+        return self._capabilities
 
     async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
         result: dict[str, list[RawRecord]] = {code: [] for code in request.codes}

@@ -1,0 +1,1 @@
+"""GraphQL over HTTP: requests, limits, documents and the browser IDE."""

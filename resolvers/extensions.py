@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
 from gateway.errors import ErrorCode, client_error, error_code
@@ -35,38 +37,48 @@ class ErrorShaping(SchemaExtension):
 
     def _shape(self, error: GraphQLError) -> GraphQLError:
         code = error_code(error)
+        original = error.original_error
         if code is not None:
             if error.extensions and error.extensions.get("code"):
-                return error
-            original = error.original_error
+                return _without_suggestions(error, error.extensions)
             assert isinstance(original, GraphQLError)
-            return GraphQLError(
-                original.message,
-                error.nodes,
-                error.source,
-                error.positions,
-                error.path,
-                extensions=original.extensions,
-            )
-        if error.original_error is None:
-            # Parse and validation errors: the client's query, safe to explain.
-            return GraphQLError(
-                error.message,
-                error.nodes,
-                error.source,
-                error.positions,
-                error.path,
-                extensions={"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value},
-            )
-        log.error("unexpected error at %s", error.path, exc_info=error.original_error)
-        return GraphQLError(
+            return _rebuilt(error, original.message, original.extensions or {})
+        if isinstance(error, GraphQLSyntaxError):
+            return _rebuilt(error, error.message, {"code": ErrorCode.GRAPHQL_PARSE_FAILED.value})
+        if error.path is None:
+            # Raised before any resolver ran: the variables did not coerce to
+            # their types. A scalar's own parser may have said why in Python's
+            # words; only graphql-core's part, before the ';', is kept.
+            message = error.message if original is None else error.message.split(";")[0] + "."
+            return _rebuilt(error, message, {"code": ErrorCode.BAD_USER_INPUT.value})
+        log.error("unexpected error at %s", error.path, exc_info=original)
+        return _rebuilt(
+            error,
             "Internal error; it has been logged.",
-            error.nodes,
-            error.source,
-            error.positions,
-            error.path,
-            extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
+            {"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
         )
+
+
+# graphql-core suggests names it knows ("Did you mean 'code'?"): a map of the
+# schema, and of enum values, for anyone probing. No message keeps one.
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def _rebuilt(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    return GraphQLError(
+        _SUGGESTION.sub("", message),
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
+        extensions=extensions,
+    )
+
+
+def _without_suggestions(error: GraphQLError, extensions: dict[str, Any]) -> GraphQLError:
+    return (
+        error if "Did you mean" not in error.message else _rebuilt(error, error.message, extensions)
+    )
 
 
 def _reported(context: Context) -> list[GraphQLError]:

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError, specified_rules
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from strawberry.types import ExecutionContext
 
 from gateway.config.settings import Limits
+from resolvers.document_checks import DocumentCache, DocumentChecks
 from resolvers.extensions import ErrorShaping, QueryLogging
 from resolvers.mutation import Mutation
 from resolvers.query import Query
+
+
+class GatewaySchema(strawberry.Schema):
+    """strawberry's schema, minus its logging of every error a client caused:
+    :class:`ErrorShaping` logs the unexpected ones, with their tracebacks."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
 
 
 def build_schema(limits: Limits | None = None, *, introspection: bool = True) -> strawberry.Schema:
@@ -27,28 +34,21 @@ def build_schema(limits: Limits | None = None, *, introspection: bool = True) ->
     production endpoint should (the schema is published as `schema.graphql`).
     """
     limits = limits or Limits()
-    # The depth and alias rules are built once: ValidationCache keys on the rule
-    # classes, and a limiter made per request would make a new class each time.
-    rules = [
-        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
-    ]
+    rules = [*specified_rules, MaybeNullValidationRule, OneOfInputValidationRule]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
-    return strawberry.Schema(
+    # Parsed and validated documents are cached by query text for the schema's
+    # lifetime: uncached parsing and validation cost 5x throughput on a small
+    # query (DESIGN.md section 6).
+    cache = DocumentCache(maxsize=1024)
+    return GatewaySchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
             ErrorShaping,
             QueryLogging,
-            lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-            # Parsed and validated documents are cached (the caches live at module
-            # level, shared by every request): uncached parsing and validation
-            # cost 5x throughput on a small query (DESIGN.md section 6).
-            lambda: ParserCache(maxsize=1024),
-            lambda: ValidationCache(maxsize=1024),
-            lambda: AddValidationRules(rules),
+            lambda: DocumentChecks(limits=limits, rules=rules, cache=cache),
         ],
     )
 

@@ -17,7 +17,7 @@ from gateway.app import create_app
 from gateway.config.settings import Limits
 from tests.adapters import sql_fixture as fx
 from tests.gateway_config import fixture_source, gateway_config
-from tests.http import Client, serve
+from tests.server import Client, serve
 
 RECORDS = "{ code name records { totalCount edges { node { id item { code } } } } }"
 
@@ -36,7 +36,7 @@ async def client(provider_url: str, tmp_path: Path) -> AsyncIterator[Client]:
     missing = f"sqlite+aiosqlite:///file:{tmp_path / 'gone.db'}?mode=ro&uri=true"
     config = gateway_config(
         [fixture_source(provider_url), fixture_source(missing, "court")],
-        limits=Limits(max_batch=3, max_depth=5),
+        limits=Limits(max_batch=3, max_depth=6),
     )
     async with serve(create_app(config)) as client:
         yield client
@@ -111,7 +111,12 @@ async def test_operations_deeper_than_the_limit_are_refused(client: Client) -> N
     body = await client.query(deep % fx.ACME)
     [error] = body["errors"]
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-    assert "exceeds maximum operation depth of 5" in error["message"]
+    assert error["message"] == "The operation nests fields 7 deep; the limit is 6."
+    assert error["extensions"] == {
+        "code": "GRAPHQL_VALIDATION_FAILED",
+        "limit": "depth",
+        "max": 6,
+    }
     assert body.get("data") is None
 
 

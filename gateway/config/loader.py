@@ -10,6 +10,7 @@ from pathlib import Path
 from gateway.auth.settings import AuthSettings, parse_auth
 from gateway.config.access import DutyMatter, Purpose, load_duty_matters, load_purposes
 from gateway.config.catalogue import Catalogue, load_catalogue
+from gateway.config.manifest import ManifestError, read_manifest
 from gateway.config.reader import Problems, Table
 from gateway.config.settings import Settings, parse_settings
 from gateway.config.sources import SourceSpec, parse_sources
@@ -31,6 +32,7 @@ class GatewayConfig:
     consent: ConsentSettings = field(default_factory=lambda: ConsentSettings(DEV_SECRET))
     purposes: Mapping[str, Purpose] = field(default_factory=dict)
     duty_matters: Mapping[str, DutyMatter] = field(default_factory=dict)
+    trusted_documents: Mapping[str, str] = field(default_factory=dict)
 
 
 def default_config_dir() -> Path:
@@ -66,6 +68,7 @@ def load_config(directory: Path | None = None, data_dir: Path | None = None) -> 
         consent=parse_consent(root.table("consent")),
         purposes=load_purposes(directory / "purposes.toml", problems),
         duty_matters=load_duty_matters(directory / "duty_matters.toml", problems),
+        trusted_documents=_trusted_documents(settings, directory, root.file, problems),
     )
     problems.raise_if_any()
     return config
@@ -82,3 +85,19 @@ def _check_items(
                     f"source[{index}] ({spec.name})",
                     f"maps records to item {item!r}, which is not in the catalogue",
                 )
+
+
+def _trusted_documents(
+    settings: Settings, directory: Path, file: str, problems: Problems
+) -> dict[str, str]:
+    """The manifest named by `[documents] manifest`, relative to the config directory."""
+    if settings.documents.manifest is None:
+        if settings.documents.trusted_only:
+            problems.add(file, "documents.trusted_only", "needs [documents] manifest")
+        return {}
+    path = directory / settings.documents.manifest
+    try:
+        return read_manifest(path)
+    except ManifestError as error:
+        problems.add(file, "documents.manifest", f"{path}: {error}")
+        return {}

@@ -1,30 +1,81 @@
-"""Gateway-wide settings from `config/gateway.toml`."""
+"""Gateway-wide settings from `config/gateway.toml`.
+
+Every default is the dataclass field's default, written once here; the parser
+reads a key only when the file sets it.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, TypeVar
 
 from gateway.config.reader import Table
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """Request limits that keep one caller from exhausting the gateway."""
+    """Request limits that keep one caller from exhausting the gateway.
 
-    max_batch: int = 100
-    max_page: int = 50
-    max_depth: int = 10
-    max_aliases: int = 30
-    max_tokens: int = 5000
+    The operation limits (depth to max_cost) are checked in time linear in the
+    document's size before any other validation (`gateway.http.operation_limits`).
+    """
+
+    max_batch: int = 100  # codes per subjects(codes:) call (001 art. 40: batch queries)
+    max_page: int = 50  # items per page of a connection
+    max_depth: int = 15  # field nesting, through fragments and introspection
+    max_aliases: int = 30  # aliased fields, fragments expanded
+    max_fields: int = 500  # fields in the operation, fragments expanded
+    max_directives: int = 50  # directive applications in the document
+    max_cost: int = 100_000  # fields weighted by the `first`/`codes` sizes above them
+    max_tokens: int = 2_000  # lexical tokens in one document
+    max_body_bytes: int = 1_048_576  # request body (413 beyond)
+    max_header_bytes: int = 32_768  # all request headers together (431 beyond)
 
 
 @dataclass(frozen=True, slots=True)
 class Server:
+    """Where to listen and what to offer there.
+
+    ``graphiql`` and ``introspection`` left unset follow the address: on for a
+    loopback host (a developer's machine), off anywhere else.
+    """
+
     host: str = "127.0.0.1"
     port: int = 8000
-    graphiql: bool = True
-    introspection: bool = True
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    cors_origins: tuple[str, ...] = ()
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    @property
+    def graphiql_on(self) -> bool:
+        return self.loopback if self.graphiql is None else self.graphiql
+
+    @property
+    def introspection_on(self) -> bool:
+        return self.loopback if self.introspection is None else self.introspection
+
+
+@dataclass(frozen=True, slots=True)
+class Documents:
+    """Persisted operations: Apollo's APQ protocol and trusted documents.
+
+    ``apq`` lets clients register a document by its SHA-256 and then send only
+    the hash. ``trusted_only`` runs nothing but the operations in ``manifest``
+    (safelisting), as a production portal or mobile app should.
+    """
+
+    apq: bool = True
+    apq_cache_size: int = 10_000
+    trusted_only: bool = False
+    manifest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,42 +83,68 @@ class Settings:
     server: Server
     limits: Limits
     store_url: str = "sqlite+aiosqlite:///var/gateway.db"
+    documents: Documents = field(default_factory=Documents)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def parse_settings(root: Table, data_dir: str) -> Settings:
-    """Read `[server]`, `[limits]` and `[store]`; `[auth]` and `[consent]` are read elsewhere."""
-    root.unknown_keys({"server", "limits", "store", "auth", "consent"})
-    server, limits, store = root.table("server"), root.table("limits"), root.table("store")
+    """Read `[server]`, `[limits]`, `[documents]` and `[store]`.
+
+    `[auth]` and `[consent]` are read elsewhere.
+    """
+    root.unknown_keys({"server", "limits", "documents", "store", "auth", "consent"})
+    store = root.table("store")
     store.unknown_keys({"url"})
     store_url = os.environ.get("CREDIT_GATEWAY_STORE_URL") or store.opt_string("url")
     store_url = (store_url or "sqlite+aiosqlite:///{data_dir}/gateway.db").replace(
         "{data_dir}", data_dir
     )
-    server.unknown_keys({"host", "port", "graphiql", "introspection"})
-    limits.unknown_keys({"max_batch", "max_page", "max_depth", "max_aliases", "max_tokens"})
-    result = Settings(
-        server=Server(
-            host=server.opt_string("host") or "127.0.0.1",
-            port=server.integer("port", 8000),
-            graphiql=server.boolean("graphiql", True),
-            introspection=server.boolean("introspection", True),
-        ),
-        limits=Limits(
-            max_batch=limits.integer("max_batch", 100),
-            max_page=limits.integer("max_page", 50),
-            max_depth=limits.integer("max_depth", 10),
-            max_aliases=limits.integer("max_aliases", 30),
-            max_tokens=limits.integer("max_tokens", 5000),
-        ),
-        store_url=store_url,
-    )
-    for name, value in (
-        ("max_batch", result.limits.max_batch),
-        ("max_page", result.limits.max_page),
-        ("max_depth", result.limits.max_depth),
-        ("max_aliases", result.limits.max_aliases),
-        ("max_tokens", result.limits.max_tokens),
-    ):
+    limits = _read(root.table("limits"), Limits())
+    for name, value in _values(limits).items():
         if value < 1:
-            limits.problem(name, "must be at least 1")
-    return result
+            root.table("limits").problem(name, "must be at least 1")
+    documents = _read(root.table("documents"), Documents())
+    if documents.manifest is not None:
+        documents = replace(documents, manifest=documents.manifest.replace("{data_dir}", data_dir))
+    return Settings(
+        server=_read(root.table("server"), Server()),
+        limits=limits,
+        store_url=store_url,
+        documents=documents,
+    )
+
+
+def _values(instance: Any) -> dict[str, Any]:
+    return {f.name: getattr(instance, f.name) for f in fields(instance)}
+
+
+def _read(table: Table, defaults: T) -> T:
+    """``defaults`` with every key ``table`` sets, each checked against its default's type."""
+    values = _values(defaults)
+    table.unknown_keys(set(values))
+    changed: dict[str, Any] = {}
+    for name, default in values.items():
+        if not table.has(name):
+            continue
+        if isinstance(default, bool) or (default is None and name in _BOOLEAN_OR_UNSET):
+            changed[name] = table.boolean(name, bool(default))
+        elif isinstance(default, int):
+            changed[name] = table.integer(name, default)
+        elif isinstance(default, tuple):
+            changed[name] = table.strings(name)
+        else:
+            changed[name] = table.opt_string(name)
+    return replace(defaults, **changed)  # type: ignore[type-var]
+
+
+# Settings whose unset default is None but whose value, when set, is a boolean.
+_BOOLEAN_OR_UNSET = frozenset({"graphiql", "introspection"})

@@ -7,27 +7,28 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
 
 import orjson
-import strawberry
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Message, Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from adapters.kinds import Resources
-from gateway.access import Access, AccessRefused, Credentials, resolve
+from gateway.access import Access, Credentials, resolve
 from gateway.auth.verifier import TokenVerifier
 from gateway.config.loader import GatewayConfig, load_config
 from gateway.errors import ErrorCode
 from gateway.fanout import SourceSet
+from gateway.http import answers
+from gateway.http.cors import JsonCORSMiddleware
+from gateway.http.endpoint import GraphQLEndpoint
+from gateway.http.graphiql import assets_mount, graphiql_page
+from gateway.http.persisted import PersistedDocuments
 from gateway.records import Normaliser
 from gateway.store.store import Store
-from gateway.viewer import ANONYMOUS
 from resolvers.context import Context, Services
 from resolvers.schema import build_schema
 
@@ -36,95 +37,6 @@ log = logging.getLogger(__name__)
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-class GatewayGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view: the viewer is resolved before execution starts."""
-
-    def __init__(self, schema: strawberry.Schema, app: Starlette, graphiql: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            request = Request(scope, receive)
-            body = await request.body() if request.method == "POST" else b""
-            try:
-                access = await self._access(request, _consent_tokens(body))
-                scope.setdefault("state", {})["access"] = access
-            except AccessRefused as refused:
-                response = _refusal(refused)
-                await response(scope, receive, send)
-                return
-            receive = _replay(body)
-        await super().__call__(scope, receive, send)
-
-    async def _access(self, request: Request, from_body: list[str]) -> Access:
-        services: Services = self.app.state.services
-        headers = request.headers
-        credentials = Credentials.from_headers(
-            headers.get("authorization"),
-            [*headers.getlist("x-consent-token"), *from_body],
-            headers.get("x-query-purpose"),
-            headers.get("x-duty-matter"),
-        )
-        return await resolve(
-            credentials,
-            config=services.config,
-            verifier=services.verifier,
-            consents=services.store.consents,
-            now=services.clock(),
-        )
-
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        access: Access = getattr(request.state, "access", Access(ANONYMOUS))
-        return Context(self.app.state.services, access.viewer, access.notices)
-
-    def encode_json(self, data: object) -> bytes:
-        # orjson encodes a large response ~14x faster than stdlib json (DESIGN.md section 6).
-        return orjson.dumps(data)
-
-
-def _consent_tokens(body: bytes) -> list[str]:
-    """Consent tokens in the request's ``extensions.consentTokens``.
-
-    A bank's batch of 100 subjects carries 100 consents: too many for headers
-    (servers cap a request's headers at some 16 KiB), so they may travel in
-    the body's GraphQL ``extensions`` instead.
-    """
-    if b"consentTokens" not in body:
-        return []
-    try:
-        payload = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return []  # strawberry answers the malformed body itself
-    extensions = payload.get("extensions") if isinstance(payload, dict) else None
-    tokens = extensions.get("consentTokens") if isinstance(extensions, dict) else None
-    if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
-        raise AccessRefused(
-            ErrorCode.BAD_USER_INPUT, "extensions.consentTokens must be a list of strings.", 400
-        )
-    return tokens
-
-
-def _replay(body: bytes) -> Receive:
-    """A receive channel that hands strawberry the body already read here."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
-
-
-def _refusal(refused: AccessRefused) -> Response:
-    body = {"errors": [{"message": refused.message, "extensions": {"code": refused.code.value}}]}
-    headers = {"WWW-Authenticate": "Bearer"} if refused.status == 401 else None
-    return Response(orjson.dumps(body), refused.status, headers, "application/json")
 
 
 def create_app(
@@ -163,19 +75,50 @@ def create_app(
             await verifier.aclose()
             await store.aclose()
 
-    app = Starlette(lifespan=lifespan)
-    graphql = GatewayGraphQL(
-        build_schema(config.settings.limits, introspection=config.settings.server.introspection),
-        app,
-        config.settings.server.graphiql,
+    settings = config.settings
+    app = Starlette(
+        lifespan=lifespan,
+        middleware=[Middleware(JsonCORSMiddleware, origins=settings.server.cors_origins)],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )
+
+    async def access(request: Request, consent_tokens: list[str]) -> Access:
+        services: Services = app.state.services
+        headers = request.headers
+        credentials = Credentials.from_headers(
+            headers.get("authorization"),
+            [*headers.getlist("x-consent-token"), *consent_tokens],
+            headers.get("x-query-purpose"),
+            headers.get("x-duty-matter"),
+        )
+        return await resolve(
+            credentials,
+            config=services.config,
+            verifier=services.verifier,
+            consents=services.store.consents,
+            now=services.clock(),
+        )
+
+    def context(access: Access) -> Context:
+        return Context(app.state.services, access.viewer, access.notices)
+
+    endpoint = GraphQLEndpoint(
+        build_schema(settings.limits, introspection=settings.server.introspection_on),
+        limits=settings.limits,
+        documents=PersistedDocuments(settings.documents, config.trusted_documents),
+        access=access,
+        context=context,
+        page=graphiql_page if settings.server.graphiql_on else None,
     )
     app.router.routes.extend(
         [
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", endpoint),
             Route("/healthz", _health, methods=["GET"]),
             Route("/metrics", _metrics, methods=["GET"]),
         ]
     )
+    if settings.server.graphiql_on:
+        app.router.routes.append(assets_mount())
     return app
 
 
@@ -190,3 +133,22 @@ async def _metrics(request: Request) -> Response:
     return Response(
         orjson.dumps({"sources": services.sources.metrics()}), media_type="application/json"
     )
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (an unknown path, a wrong method) as coded JSON."""
+    assert isinstance(exc, HTTPException)
+    code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(
+        exc.status_code, ErrorCode.BAD_REQUEST
+    )
+    body = answers.error_body(code, f"{exc.detail}.")
+    return answers.json_response(body, exc.status_code, headers=exc.headers)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """The last resort for a bug: logged in full, answered without any of it."""
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    body = answers.error_body(
+        ErrorCode.INTERNAL_SERVER_ERROR, "Internal error; it has been logged."
+    )
+    return answers.json_response(body, 500)

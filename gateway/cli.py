@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,6 +17,7 @@ from gateway.auth.minting import MintError, mint
 from gateway.bureau_sim.cli import add_arguments as add_simulator_arguments
 from gateway.bureau_sim.cli import run_from_args as run_simulator_from_args
 from gateway.config import ConfigError
+from gateway.config.exposure import exposure_problems
 from gateway.config.loader import (
     GatewayConfig,
     default_config_dir,
@@ -110,13 +112,26 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from gateway.app import create_app
+    from gateway.http.serving import uvicorn_options
 
     config = _config_or_exit(args)
     server = config.settings.server
-    host, port = args.host or server.host, args.port or server.port
-    print(f"credit-gateway: GraphQL (and GraphiQL) at http://{host}:{port}/graphql")
+    server = replace(server, host=args.host or server.host, port=args.port or server.port)
+    config = replace(config, settings=replace(config.settings, server=server))
+    problems = exposure_problems(config)
+    if problems:
+        print(
+            f"credit-gateway: refusing to serve on {server.host}, which is not loopback:",
+            file=sys.stderr,
+        )
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    ide = " (and GraphiQL)" if server.graphiql_on else ""
+    print(f"credit-gateway: GraphQL{ide} at http://{server.host}:{server.port}/graphql")
     app = create_app(config, tune_gc=True)
-    uvicorn.run(app, host=host, port=port, log_level=args.log_level)
+    options = uvicorn_options(config.settings.limits)
+    uvicorn.run(app, host=server.host, port=server.port, log_level=args.log_level, **options)
     return 0
 
 

@@ -15,7 +15,7 @@ from gateway.config.loader import PROJECT_ROOT, GatewayConfig, load_config
 from gateway.config.sources import SourceSpec
 from gateway.demo.generate import generate
 from tests.backends import POSTGRES, fresh_database
-from tests.http import Client, serve
+from tests.server import Client, serve
 
 # The tests' "now": the policy's today is 2026-11-23 in China.
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)

@@ -13,6 +13,9 @@ import aiohttp
 import uvicorn
 from starlette.applications import Starlette
 
+from gateway.config.settings import Limits
+from gateway.http.serving import uvicorn_options
+
 
 class Client:
     """Posts GraphQL to a running gateway and returns the decoded body."""
@@ -54,7 +57,8 @@ async def serve(app: Starlette) -> AsyncIterator[Client]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     threads = threading.active_count()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    options = uvicorn_options(Limits())
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", **options))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:

@@ -13,7 +13,7 @@ from gateway.config.loader import GatewayConfig
 from gateway.demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, PERSON
 from tests import viewers
 from tests.conftest import NOW
-from tests.http import Client
+from tests.server import Client
 
 FILE = """query($code: String!, $items: [String!]) {
   subject(code: $code) {
@@ -289,7 +289,7 @@ async def test_consent_cannot_name_internal_items(
 async def test_expired_consent_is_refused(gateway: Client, demo_config: GatewayConfig) -> None:
     granted = await _grant(gateway, demo_config, ["REGISTRATION_PERSON"], days=1)
     from gateway.app import create_app
-    from tests.http import serve
+    from tests.server import serve
 
     later = NOW + timedelta(days=2)
     async with serve(create_app(demo_config, clock=lambda: later)) as tomorrow:
@@ -422,7 +422,7 @@ async def test_a_batch_carries_its_consents_in_the_request_extensions(
         extensions={"consentTokens": "not-a-list"},
     )
     assert status == 400
-    assert _codes(refused) == ["BAD_USER_INPUT"]
+    assert _codes(refused) == ["BAD_REQUEST"]
 
 
 async def test_name_search_pages_with_cursors(gateway: Client) -> None:

@@ -23,7 +23,7 @@ from gateway.config.loader import GatewayConfig
 from gateway.demo.examples import EXAMPLES
 from tests import viewers
 from tests.conftest import NOW
-from tests.http import serve
+from tests.server import serve
 
 BATCH = """query($codes: [String!]!) {
   subjects(codes: $codes) { code name summary { count } records { totalCount } }

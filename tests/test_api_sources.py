@@ -24,7 +24,7 @@ from gateway.config.sources import SourceSpec
 from gateway.demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY
 from tests import viewers
 from tests.conftest import NOW
-from tests.http import Client, serve
+from tests.server import Client, serve
 
 ITEMS = (
     '{ subject(code: "%s") { records { totalCount edges { node { item { code } '

@@ -23,7 +23,7 @@ from gateway.app import create_app
 from gateway.config.loader import PROJECT_ROOT, GatewayConfig
 from gateway.demo.examples import PERSON
 from tests import viewers
-from tests.http import Client, serve
+from tests.server import Client, serve
 
 FILE = (
     f'{{ subject(code: "{PERSON.code}") '

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from adapters.bureau.config import parse_bureau_source
@@ -16,6 +17,8 @@ from adapters.declarations.source import DeclarationsSource, parse_declarations_
 from adapters.protocol import Source
 from adapters.sql.config import parse_sql_source
 from adapters.sql.source import SqlSource
+from gateway.config import loader
+from gateway.config.loader import GatewayConfig
 from gateway.config.reader import Table
 from gateway.store.store import Store
 
@@ -57,3 +60,8 @@ KINDS: dict[str, SourceKind] = {
         lambda c, r: DeclarationsSource(c, r.store.declarations),
     ),
 }
+
+
+def load_config(directory: Path | None = None, data_dir: Path | None = None) -> GatewayConfig:
+    """The gateway's configuration, every source read by its kind's parser."""
+    return loader.load_config(KINDS, directory, data_dir)

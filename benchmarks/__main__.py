@@ -20,11 +20,12 @@ import platform
 import urllib.request
 from pathlib import Path
 
+from adapters.kinds import load_config
 from benchmarks.load import Result, run
 from benchmarks.scenarios import Scenario, batch_codes, consents, scenarios
 from benchmarks.servers import Servers, servers
-from gateway.config.loader import PROJECT_ROOT, load_config
-from gateway.demo.generate import demo_data_present, generate
+from demo.generate import demo_data_present, generate
+from gateway.config.loader import PROJECT_ROOT
 
 WORK = PROJECT_ROOT / "var" / "bench"
 BUREAU_LATENCY_MS = 20.0

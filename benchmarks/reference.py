@@ -24,9 +24,9 @@ from strawberry.extensions import ParserCache, ValidationCache
 
 from adapters.kinds import KINDS
 from adapters.protocol import FetchRequest, Source
-from adapters.values import to_date
 from gateway.config.loader import GatewayConfig
 from gateway.domain import RawRecord
+from gateway.values import to_date
 
 
 @strawberry.type

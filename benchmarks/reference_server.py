@@ -7,8 +7,8 @@ from pathlib import Path
 
 import uvicorn
 
+from adapters.kinds import load_config
 from benchmarks.reference import create_reference_app
-from gateway.config.loader import load_config
 
 
 def main() -> None:

@@ -11,9 +11,9 @@ from typing import Any
 
 import aiohttp
 
+from demo.examples import ADVERSE_COMPANY, BUSY_COMPANY
 from gateway.auth.minting import mint
 from gateway.config.loader import GatewayConfig
-from gateway.demo.examples import ADVERSE_COMPANY, BUSY_COMPANY
 
 BANK = "91330000MA27XX0C6N"
 UNIT = "11330100002489176N"

@@ -97,7 +97,7 @@ def servers(
                 [
                     python,
                     "-m",
-                    "gateway.cli",
+                    "service.cli",
                     "bureau-sim",
                     "--port",
                     str(bureau_port),
@@ -112,7 +112,7 @@ def servers(
                 [
                     python,
                     "-m",
-                    "gateway.cli",
+                    "service.cli",
                     "--config",
                     str(config_dir),
                     "--data",

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from adapters.values import to_date
 from gateway.config.catalogue import Catalogue, CatalogueItem, DetailField, Period, PeriodStart
 from gateway.domain import (
     Category,
@@ -26,6 +25,7 @@ from gateway.domain import (
     SubjectKind,
 )
 from gateway.forbidden import forbidden_concept
+from gateway.values import to_date
 
 log = logging.getLogger(__name__)
 

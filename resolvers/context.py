@@ -12,13 +12,13 @@ from graphql.pyutils import Path
 from strawberry.dataloader import DataLoader
 
 from adapters.errors import SourceError
+from adapters.fanout import SourceSet
 from gateway.auth.verifier import TokenVerifier
 from gateway.codes import SubjectCode
 from gateway.config.loader import GatewayConfig
 from gateway.config.settings import Limits
 from gateway.disclosures import Disclosures
 from gateway.errors import ErrorCode, bad_input, client_error
-from gateway.fanout import SourceSet
 from gateway.records import CreditRecord
 from gateway.store.store import Store
 from gateway.viewer import Viewer

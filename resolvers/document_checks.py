@@ -3,7 +3,7 @@
 graphql-core's validation and strawberry's depth and alias limiters revisit a
 fragment at every spread, so a 1.2 KB document of fragments that each spread
 the next twice costs 2^n. Here the token limit bounds parsing, then
-:func:`gateway.http.operation_limits.check_document` (each fragment once)
+:func:`resolvers.operation_limits.check_document` (each fragment once)
 refuses anything too deep, wide, costly or cyclic, and only then does the
 full validation run, without "did you mean" suggestions. Parsed documents and
 their validation results are cached by query text.
@@ -21,7 +21,7 @@ from strawberry.extensions import SchemaExtension
 
 from gateway.config.settings import Limits
 from gateway.errors import ErrorCode
-from gateway.http.operation_limits import OperationLimits, check_document
+from resolvers.operation_limits import OperationLimits, check_document
 
 
 @dataclass(slots=True)

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from gateway.app import create_app
-from gateway.bureau_sim import Knobs, running
-from gateway.config.loader import PROJECT_ROOT, GatewayConfig, load_config
+from adapters.kinds import load_config
+from demo.bureau_sim import Knobs, running
+from demo.generate import generate
+from gateway.config.loader import PROJECT_ROOT, GatewayConfig
 from gateway.config.sources import SourceSpec
-from gateway.demo.generate import generate
+from service.app import create_app
 from tests.backends import POSTGRES, fresh_database
 from tests.server import Client, serve
 

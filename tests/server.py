@@ -14,7 +14,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from gateway.config.settings import Limits
-from gateway.http.serving import uvicorn_options
+from service.http.serving import uvicorn_options
 
 
 class Client:

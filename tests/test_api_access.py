@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, PERSON
 from gateway.config.loader import GatewayConfig
-from gateway.demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, PERSON
 from tests import viewers
 from tests.conftest import NOW
 from tests.server import Client
@@ -288,7 +288,7 @@ async def test_consent_cannot_name_internal_items(
 
 async def test_expired_consent_is_refused(gateway: Client, demo_config: GatewayConfig) -> None:
     granted = await _grant(gateway, demo_config, ["REGISTRATION_PERSON"], days=1)
-    from gateway.app import create_app
+    from service.app import create_app
     from tests.server import serve
 
     later = NOW + timedelta(days=2)

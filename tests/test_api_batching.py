@@ -18,9 +18,9 @@ from starlette.applications import Starlette
 from adapters.sql.source import SqlSource
 from adapters.wrappers.metrics import MeasuredSource
 from adapters.wrappers.stack import find
-from gateway.app import create_app
+from demo.examples import EXAMPLES
 from gateway.config.loader import GatewayConfig
-from gateway.demo.examples import EXAMPLES
+from service.app import create_app
 from tests import viewers
 from tests.conftest import NOW
 from tests.server import serve

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from gateway.app import create_app
 from gateway.config.settings import Limits
+from service.app import create_app
 from tests.adapters import sql_fixture as fx
 from tests.gateway_config import fixture_source, gateway_config
 from tests.server import Client, serve

@@ -21,10 +21,10 @@ import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gateway.app import create_app
+from demo.examples import ADVERSE_COMPANY
 from gateway.config.loader import GatewayConfig
-from gateway.demo.examples import ADVERSE_COMPANY
-from gateway.http.serving import uvicorn_options
+from service.app import create_app
+from service.http.serving import uvicorn_options
 from tests.conftest import NOW
 
 # Words that only a leaked Python exception would put in a message.

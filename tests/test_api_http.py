@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from gateway.app import create_app
+from demo.examples import ADVERSE_COMPANY
 from gateway.config.loader import GatewayConfig
 from gateway.config.settings import Documents
-from gateway.demo.examples import ADVERSE_COMPANY
+from service.app import create_app
 from tests.conftest import NOW
 from tests.server import Client, serve
 

@@ -17,11 +17,11 @@ from typing import Any
 import aiohttp
 from sqlalchemy import event
 
-from gateway.app import create_app
-from gateway.bureau_sim import Knobs, running
+from demo.bureau_sim import Knobs, running
+from demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY
 from gateway.config.loader import GatewayConfig
 from gateway.config.sources import SourceSpec
-from gateway.demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY
+from service.app import create_app
 from tests import viewers
 from tests.conftest import NOW
 from tests.server import Client, serve

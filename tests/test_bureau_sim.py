@@ -10,10 +10,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-from gateway.bureau_sim import DEMO_API_KEY, Knobs, running
-from gateway.bureau_sim.cli import add_arguments, knobs_from_args, run_from_args
-from gateway.bureau_sim.faults import TokenBucket
-from gateway.demo.examples import (
+from demo.bureau_sim import DEMO_API_KEY, Knobs, running
+from demo.bureau_sim.cli import add_arguments, knobs_from_args, run_from_args
+from demo.bureau_sim.faults import TokenBucket
+from demo.examples import (
     ADVERSE_COMPANY,
     CLEAN_COMPANY,
     EXAMPLES,

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gateway.cli import main
+from adapters.kinds import load_config
 from gateway.config import ConfigError
-from gateway.config.loader import PROJECT_ROOT, load_config
+from gateway.config.loader import PROJECT_ROOT
+from service.cli import main
 
 SHIPPED = PROJECT_ROOT / "config"
 

@@ -22,14 +22,15 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from adapters.errors import SourceUnavailable
+from adapters.kinds import load_config
 from adapters.protocol import FetchRequest, SearchRequest
 from adapters.sql.source import SqlSource
-from gateway.config.loader import GatewayConfig, load_config
-from gateway.demo import EXAMPLES, demo_data_present, generate
-from gateway.demo.dates import REFERENCE_DATE, years_later
-from gateway.demo.examples import ADVERSE_COMPANY, PERSON
-from gateway.demo.generate import MANIFEST
-from gateway.demo.layouts import DATABASES
+from demo import EXAMPLES, demo_data_present, generate
+from demo.dates import REFERENCE_DATE, years_later
+from demo.examples import ADVERSE_COMPANY, PERSON
+from demo.generate import MANIFEST
+from demo.layouts import DATABASES
+from gateway.config.loader import GatewayConfig
 from gateway.domain import RawRecord, SubjectKind
 from gateway.forbidden import forbidden_concept
 

@@ -15,10 +15,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from gateway.app import create_app
+from adapters.kinds import load_config
 from gateway.auth.settings import DEV_SECRET_ENV
 from gateway.config.exposure import exposure_problems
-from gateway.config.loader import PROJECT_ROOT, GatewayConfig, load_config
+from gateway.config.loader import PROJECT_ROOT, GatewayConfig
+from service.app import create_app
 from tests.conftest import NOW
 from tests.server import Client, serve
 
@@ -56,7 +57,7 @@ def serve_command(
     if config_dir is not None:
         environment["CREDIT_GATEWAY_CONFIG"] = str(config_dir)
     environment.update(env)
-    code = "import sys; from gateway.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from service.cli import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.run(
         [sys.executable, "-c", code, "serve", "--host", host, "--port", "1"],
         capture_output=True,

@@ -19,9 +19,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from gateway.app import create_app
+from demo.examples import PERSON
 from gateway.config.loader import PROJECT_ROOT, GatewayConfig
-from gateway.demo.examples import PERSON
+from service.app import create_app
 from tests import viewers
 from tests.server import Client, serve
 
@@ -45,7 +45,7 @@ def second_gateway(store_url: str, demo_data: Path) -> Iterator[str]:
     command = [
         sys.executable,
         "-m",
-        "gateway.cli",
+        "service.cli",
         "--config",
         str(PROJECT_ROOT / "config"),
         "--data",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from demo.examples import ADVERSE_COMPANY, PERSON
 from gateway.auth.minting import mint
 from gateway.auth.settings import AuthSettings
-from gateway.demo.examples import ADVERSE_COMPANY, PERSON
 
 BANK = "91330000MA27XX0C6N"  # an institution's code (a bank branch)
 OTHER_BANK = "91330000MA27XY2E0Q"

@@ -13,8 +13,8 @@ from datetime import date
 import orjson
 
 from adapters.bureau.config import BureauSourceConfig, RecordMapping
-from adapters.values import to_date, to_detail, to_text
 from gateway.domain import DetailValue, RawRecord
+from gateway.values import to_date, to_detail, to_text
 
 # A subject code and the bureau's raw records for it.
 Answer = tuple[str, Sequence[object]]

@@ -18,8 +18,8 @@ from adapters.errors import SourceRejected, SourceUnavailable
 from adapters.protocol import Capabilities, FetchRequest, SearchRequest
 from adapters.sql.config import SqlSourceConfig, TableMapping
 from adapters.sql.statements import detail_keys, detail_label, records_statement, search_statement
-from adapters.values import to_date, to_detail, to_text
 from gateway.domain import RawRecord, SubjectHit, SubjectKind
+from gateway.values import to_date, to_detail, to_text
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from gateway.config.catalogue import Catalogue, load_catalogue
 from gateway.config.manifest import ManifestError, read_manifest
 from gateway.config.reader import Problems, Table
 from gateway.config.settings import Settings, parse_settings
-from gateway.config.sources import SourceSpec, parse_sources
+from gateway.config.sources import KindParser, SourceSpec, parse_sources
 from gateway.consent import DEV_SECRET, ConsentSettings, parse_consent
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +43,15 @@ def default_data_dir() -> Path:
     return Path(os.environ.get("CREDIT_GATEWAY_DATA", PROJECT_ROOT / "var" / "demo"))
 
 
-def load_config(directory: Path | None = None, data_dir: Path | None = None) -> GatewayConfig:
+def load_config(
+    kinds: Mapping[str, KindParser],
+    directory: Path | None = None,
+    data_dir: Path | None = None,
+) -> GatewayConfig:
     """Read `gateway.toml`, `catalogue.toml` and `sources.toml` from ``directory``.
+
+    ``kinds`` reads each kind of source's own settings; the core knows no
+    adapter, so the caller passes them (``adapters.kinds.load_config`` does).
 
     Raises :class:`gateway.config.ConfigError` listing every problem found,
     each with its file and key path.
@@ -56,7 +63,7 @@ def load_config(directory: Path | None = None, data_dir: Path | None = None) -> 
     settings = parse_settings(root, str(data_dir))
     catalogue = load_catalogue(directory / "catalogue.toml", problems)
     sources_root = Table.load(directory / "sources.toml", problems)
-    sources = parse_sources(sources_root, str(data_dir))
+    sources = parse_sources(sources_root, str(data_dir), kinds)
     _check_items(sources, catalogue, sources_root.file, problems)
     config = GatewayConfig(
         directory=directory,

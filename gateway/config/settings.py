@@ -21,7 +21,7 @@ class Limits:
     """Request limits that keep one caller from exhausting the gateway.
 
     The operation limits (depth to max_cost) are checked in time linear in the
-    document's size before any other validation (`gateway.http.operation_limits`).
+    document's size before any other validation (`resolvers.operation_limits`).
     """
 
     max_batch: int = 100  # codes per subjects(codes:) call (001 art. 40: batch queries)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from adapters.bureau.config import BureauMode, BureauSourceConfig
+from adapters.kinds import KINDS
 from gateway.config.loader import PROJECT_ROOT
 from gateway.config.reader import Problems, Table
 from gateway.config.sources import SourceSpec, parse_sources
@@ -38,7 +39,7 @@ def _parse(tmp_path: Path, text: str) -> tuple[list[SourceSpec], list[str], str]
     path = tmp_path / "sources.toml"
     path.write_text(text, encoding="utf-8")
     problems = Problems()
-    specs = parse_sources(Table.load(path, problems), str(tmp_path))
+    specs = parse_sources(Table.load(path, problems), str(tmp_path), KINDS)
     return specs, [str(p) for p in problems.items], str(path)
 
 
@@ -133,7 +134,7 @@ def test_a_bureau_without_mappings_is_named(tmp_path: Path) -> None:
 def test_the_shipped_market_bureau_is_a_market_source(tmp_path: Path) -> None:
     problems = Problems()
     root = Table.load(PROJECT_ROOT / "config" / "sources.toml", problems)
-    specs = {s.name: s for s in parse_sources(root, str(tmp_path))}
+    specs = {s.name: s for s in parse_sources(root, str(tmp_path), KINDS)}
     assert problems.items == []
     bureau = specs["market_bureau"]
     assert bureau.kind == "bureau"

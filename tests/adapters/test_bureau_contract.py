@@ -20,13 +20,14 @@ from adapters.bureau.config import BureauMode, BureauSourceConfig
 from adapters.bureau.failures import retry_after
 from adapters.bureau.source import BureauSource
 from adapters.errors import SourceRejected, SourceTimeout, SourceUnavailable
+from adapters.kinds import KINDS
 from adapters.protocol import FetchRequest, SearchRequest
 from adapters.wrappers.timeout import TimeoutSource
-from gateway.bureau_sim import Knobs, running
+from demo.bureau_sim import Knobs, running
+from demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, GOVERNMENT_BODY, PERSON
 from gateway.config.loader import PROJECT_ROOT
 from gateway.config.reader import Problems, Table
 from gateway.config.sources import parse_sources
-from gateway.demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, GOVERNMENT_BODY, PERSON
 from gateway.domain import SubjectKind
 from tests.codes import org_code, person_code
 
@@ -35,7 +36,7 @@ def _shipped() -> BureauSourceConfig:
     """The shipped `market_bureau` mapping, so the tests prove it fits the simulator."""
     problems = Problems()
     root = Table.load(PROJECT_ROOT / "config" / "sources.toml", problems)
-    spec = next(s for s in parse_sources(root, "") if s.name == "market_bureau")
+    spec = next(s for s in parse_sources(root, "", KINDS) if s.name == "market_bureau")
     assert isinstance(spec.config, BureauSourceConfig)
     return spec.config
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import ConsoleMessage, Error, Route, async_playwright, expect
 
-from gateway.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
+from service.http.graphiql import ASSETS_DIR, ASSETS_PATH, graphiql_page
 from tests.server import Client
 
 CHROMIUM_ARGS = [

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from gateway.cli import main
 from gateway.config.loader import PROJECT_ROOT
 from gateway.store.querylog import LogEntry
 from gateway.store.store import Store
+from service.cli import main
 
 ENTRY = LogEntry(
     at=datetime(2026, 11, 23, 4, 0, 1, 999, tzinfo=UTC),

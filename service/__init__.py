@@ -1,0 +1,1 @@
+"""The service layer: the ASGI app, the CLI and GraphQL over HTTP."""

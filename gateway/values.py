@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -9,6 +10,7 @@ from decimal import Decimal
 from gateway.domain import DetailValue
 
 _DATE = re.compile(r"^(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})")
+_YES = frozenset({"1", "true", "y", "yes", "是"})
 
 
 def to_date(value: object) -> date | None:
@@ -33,14 +35,52 @@ def to_date(value: object) -> date | None:
 
 
 def to_detail(value: object) -> DetailValue:
-    """A cell value as one of the detail value types (Decimals become floats)."""
+    """A cell value as one of the detail value types, keeping its type where it is one.
+
+    A Decimal becomes an int when it is whole (a NUMERIC year reads "2025",
+    not "2025.0") and a float otherwise; bytes become text.
+    """
     if value is None or isinstance(value, str | int | float | bool | date):
         return value
     if isinstance(value, Decimal):
-        return float(value)
+        return _decimal(value)
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     return str(value)
+
+
+def to_number(value: object) -> int | float | None:
+    """A number from a numeric value or its text; integers stay int, None when unreadable."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return _decimal(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def to_flag(value: object) -> bool | None:
+    """A yes/no from a boolean, a number (non-zero is yes) or text such as 'Y' or '是'."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return value != 0
+    if isinstance(value, str):
+        return value.strip().lower() in _YES
+    return None
 
 
 def to_text(value: object) -> str | None:
@@ -49,3 +89,9 @@ def to_text(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def _decimal(value: Decimal) -> int | float | None:
+    if not value.is_finite():
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -51,6 +51,23 @@ class TableMapping:
     def searchable(self) -> bool:
         return self.name_column is not None
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column a record is read from, each once, in a stable order."""
+        named = (
+            self.code_column,
+            self.id_column,
+            self.item_column,
+            self.title_column,
+            self.occurred_column,
+            self.decided_column,
+            self.ended_column,
+            self.name_column,
+            self.kind_column,
+            *self.details.values(),
+        )
+        return tuple(dict.fromkeys(c for c in named if c is not None))
+
 
 @dataclass(frozen=True, slots=True)
 class SqlSourceConfig:
@@ -67,6 +84,10 @@ def parse_sql_source(t: Table, name: str, data_dir: str) -> SqlSourceConfig:
     mappings = tuple(_mapping(m) for m in t.tables("mapping"))
     if not mappings:
         t.problem("mapping", "a sql source needs at least one [[source.mapping]]")
+    names = [m.name for m in mappings]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        # A row says which mapping it came from by name (adapters/sql/statements.py).
+        t.problem("mapping", f"two mappings are named {name!r}; give each its own 'name'")
     return SqlSourceConfig(
         name=name,
         url=t.string("url").replace("{data_dir}", data_dir),

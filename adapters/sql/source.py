@@ -1,7 +1,9 @@
 """A provider-unit database as a batched source (issue 2, item 5).
 
 One statement per batch, whatever the number of subjects or mapped tables:
-``WHERE code IN (...)`` over a UNION ALL of the mapped tables.
+``WHERE code IN (...)`` over a UNION ALL of the mapped tables. Values keep the
+driver's types (see :mod:`adapters.sql.statements`); only Decimals become
+plain numbers here, and the catalogue's field types do the rest.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy.sql import Executable
 from adapters.errors import SourceRejected, SourceUnavailable
 from adapters.protocol import Capabilities, FetchRequest, SearchRequest
 from adapters.sql.config import SqlSourceConfig, TableMapping
-from adapters.sql.statements import detail_keys, detail_label, records_statement, search_statement
+from adapters.sql.statements import RecordsQuery, records_query, search_statement
 from gateway.domain import RawRecord, SubjectHit, SubjectKind
 from gateway.values import to_date, to_detail, to_text
 
@@ -41,7 +43,7 @@ class SqlSource:
         # Asked on every fan-out; the mappings never change, so work it out once.
         items: frozenset[str] = frozenset().union(*(m.items for m in config.mappings))
         self._capabilities = Capabilities(items, any(m.searchable for m in config.mappings))
-        self._statements: dict[frozenset[str], tuple[Executable, list[TableMapping]]] = {}
+        self._queries: dict[frozenset[str], RecordsQuery] = {}
 
     @property
     def name(self) -> str:
@@ -57,11 +59,9 @@ class SqlSource:
         ]
         if not wanted or not request.codes:
             return result
-        statement, mappings = self._statement(wanted)
-        rows = await self._run(statement, {"codes": list(request.codes)})
-        keys = detail_keys(mappings)
-        for row in rows:
-            record = self._record(row, keys)
+        query = self._query(wanted)
+        for row in await self._run(query.statement, {"codes": list(request.codes)}):
+            record = self._record(query, row)
             if record is None or record.subject_code not in result:
                 continue
             if request.items is None or record.item in request.items:
@@ -77,7 +77,7 @@ class SqlSource:
         hits = []
         for row in await self._run(statement, {}):
             mapping = self._by_name[str(row["mapping"])]
-            kind = _kind(mapping, row["kind"])
+            kind = _kind(mapping, row["kind"]) or SubjectKind.LEGAL_PERSON
             if kind in request.kinds and row["name"]:
                 hits.append(SubjectHit(str(row["code"]), str(row["name"]), kind, self.name))
         return hits
@@ -85,11 +85,11 @@ class SqlSource:
     async def aclose(self) -> None:
         await self.engine.dispose()
 
-    def _statement(self, wanted: list[TableMapping]) -> tuple[Executable, list[TableMapping]]:
+    def _query(self, wanted: list[TableMapping]) -> RecordsQuery:
         key = frozenset(m.name for m in wanted)
-        if key not in self._statements:
-            self._statements[key] = (records_statement(wanted), wanted)
-        return self._statements[key]
+        if key not in self._queries:
+            self._queries[key] = records_query(wanted)
+        return self._queries[key]
 
     async def _run(
         self, statement: Executable, params: dict[str, object]
@@ -107,35 +107,39 @@ class SqlSource:
             log.warning("source %s rejected the statement: %s", self.name, exc)
             raise SourceRejected(self.name, type(exc).__name__) from exc
 
-    def _record(self, row: Mapping[str, object], keys: list[str]) -> RawRecord | None:
+    def _record(self, query: RecordsQuery, row: Mapping[str, object]) -> RawRecord | None:
         mapping = self._by_name.get(str(row["mapping"]))
-        code, record_id = to_text(row["code"]), to_text(row["record_id"])
-        if mapping is None or code is None or record_id is None:
+        if mapping is None:
             return None
-        item = mapping.item or mapping.item_values.get(str(row["item"]))
-        if item is None:
+        cells = query.cells(mapping, row)
+
+        def cell(name: str | None) -> object:
+            return None if name is None else cells[name]
+
+        code, record_id = to_text(cell(mapping.code_column)), to_text(cell(mapping.id_column))
+        item = mapping.item or mapping.item_values.get(str(cell(mapping.item_column)))
+        if code is None or record_id is None or item is None:
             return None
-        details = {
-            key: to_detail(row[detail_label(i)])
-            for i, key in enumerate(keys)
-            if key in mapping.details
-        }
         return RawRecord(
             source=self.name,
-            record_id=f"{mapping.name}:{record_id}",
+            # The table and its row: stable whatever the mapping is called, since
+            # the gateway's own marks on a record refer to its id.
+            record_id=f"{mapping.table}:{record_id}",
             subject_code=code.upper(),
             item=item,
-            title=to_text(row["title"]),
-            occurred_on=to_date(row["occurred"]),
-            decided_on=to_date(row["decided"]),
-            ended_on=to_date(row["ended"]),
-            subject_name=to_text(row["name"]),
-            subject_kind=_kind(mapping, row["kind"]) if mapping.searchable else None,
-            details=details,
+            title=to_text(cell(mapping.title_column)) if mapping.title_column else mapping.title,
+            occurred_on=to_date(cell(mapping.occurred_column)),
+            decided_on=to_date(cell(mapping.decided_column)),
+            ended_on=to_date(cell(mapping.ended_column)),
+            subject_name=to_text(cell(mapping.name_column)),
+            subject_kind=_kind(mapping, cell(mapping.kind_column)) if mapping.searchable else None,
+            details={key: to_detail(cells[name]) for key, name in mapping.details.items()},
         )
 
 
-def _kind(mapping: TableMapping, raw: object) -> SubjectKind:
+def _kind(mapping: TableMapping, raw: object) -> SubjectKind | None:
+    """The kind the mapping says a row's subject is; None when it does not say, so a
+    record claims no kind it does not know (gateway.records drops by kind)."""
     if mapping.kind_column is not None:
-        return mapping.kind_values.get(str(raw), mapping.kind or SubjectKind.LEGAL_PERSON)
-    return mapping.kind or SubjectKind.LEGAL_PERSON
+        return mapping.kind_values.get(str(raw), mapping.kind)
+    return mapping.kind

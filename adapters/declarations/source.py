@@ -50,13 +50,15 @@ class DeclarationsSource:
 
     async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
         result: dict[str, list[RawRecord]] = {code: [] for code in request.codes}
+        items = self.config.items if request.items is None else self.config.items & request.items
+        if not items or not result:
+            return result  # nothing it serves is wanted: the store is not asked
         try:
             found = await self.declarations.for_subjects(request.codes)
         except SQLAlchemyError as exc:
             raise SourceUnavailable(self.name, type(exc).__name__) from exc
         for d in found:
-            wanted = d.item in self.config.items
-            if wanted and (request.items is None or d.item in request.items):
+            if d.item in items:
                 result[d.subject_code].append(
                     RawRecord(
                         source=self.name,

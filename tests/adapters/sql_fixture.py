@@ -43,6 +43,9 @@ penalties = Table(
 ACME, BETA, GAMMA_LP = org_code(1), org_code(2), org_code(3)
 PERSON = person_code(7)
 NAMES = {ACME: "杭州甲科技有限公司", BETA: "杭州乙贸易有限公司", GAMMA_LP: "杭州丙%合伙企业"}
+# Records per code that populate() writes (without extra subjects): ACME's revoked
+# penalty (zt = '0') and BETA's unmapped type (lb = '09') are not records.
+RECORDS = {ACME: 3, BETA: 1, GAMMA_LP: 1, PERSON: 1}
 
 
 def mappings() -> tuple[TableMapping, ...]:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TypeVar
 
-from adapters.errors import SourceError, SourceUnavailable
+from adapters.errors import SourceError, SourceTimeout, SourceUnavailable
 from adapters.kinds import KINDS, Resources
 from adapters.protocol import FetchRequest, SearchRequest, Source
 from adapters.wrappers.breaker import BreakerSource
@@ -83,17 +83,37 @@ class SourceSet:
             breaker = find(source, BreakerSource)
             if breaker is not None:
                 entry["breaker"] = breaker.state
+            # Records dropped at normalisation: their item does not apply to the subject's kind.
+            dropped = self.normaliser.dropped
+            entry["dropped_by_kind"] = {
+                item: n for (name, item), n in sorted(dropped.items()) if name == source.name
+            }
             report[source.name] = entry
         return report
 
     async def fetch(
-        self, codes: Sequence[str], items: frozenset[str] | None = None
+        self,
+        codes: Sequence[str],
+        items: frozenset[str] | None = None,
+        *,
+        deadline: float | None = None,
     ) -> FetchOutcome:
-        request = FetchRequest(tuple(codes), items)
-        asked = [s for s in self.sources if items is None or s.capabilities().items & items]
-        answers = await asyncio.gather(*(_guard(s, s.fetch(request)) for s in asked))
+        """Records of ``codes``, each source asked only for the ``items`` it serves.
+
+        A source that serves none of ``items`` is not asked at all. ``deadline``
+        (``loop.time()``) bounds each source's call with all its retries and
+        waits; a source still busy then is a SourceTimeout, the rest arrive.
+        """
+        asked = [
+            (source, request)
+            for source in self.sources
+            if (request := _request(source, codes, items)) is not None
+        ]
+        answers = await asyncio.gather(
+            *(_guard(source, source.fetch(request), deadline) for source, request in asked)
+        )
         outcome = FetchOutcome({code: [] for code in codes})
-        for source, answer in zip(asked, answers, strict=True):
+        for (source, _), answer in zip(asked, answers, strict=True):
             if isinstance(answer, SourceError):
                 outcome.failures.append(answer)
                 continue
@@ -129,9 +149,28 @@ class SourceSet:
         await asyncio.gather(*(s.aclose() for s in self.sources), return_exceptions=True)
 
 
-async def _guard(source: Source, call: Awaitable[T]) -> T | SourceError:
+def _request(
+    source: Source, codes: Sequence[str], items: frozenset[str] | None
+) -> FetchRequest | None:
+    """What to ask ``source`` for, or None when it serves none of ``items``."""
+    served = source.capabilities().items
+    if items is None or served <= items:
+        # Everything it has: one cache entry per subject, shared by every viewer.
+        return FetchRequest(tuple(codes))
+    wanted = served & items
+    return FetchRequest(tuple(codes), wanted) if wanted else None
+
+
+async def _guard(
+    source: Source, call: Awaitable[T], deadline: float | None = None
+) -> T | SourceError:
     try:
-        return await call
+        if deadline is None:
+            return await call
+        async with asyncio.timeout_at(deadline):
+            return await call
+    except TimeoutError:
+        return SourceTimeout(source.name, "the request's deadline passed")
     except SourceError as exc:
         return exc
     except Exception as exc:

@@ -104,10 +104,19 @@ SOLE_PROPRIETORSHIP = ExampleSubject(
     name="杭州蕙兰食品商行",
     what_to_expect=(
         "An unincorporated organisation (个人独资企业, investor 楼蕙兰): registration, a "
-        "food-trade licence of 2025-01-06, and one penalty of 2025-04-18 for selling food "
-        "past its shelf life (5,000 yuan; disclosed until 2028-04-18)."
+        "food-trade licence of 2025-01-06, a penalty of 2025-04-18 for selling food past "
+        "its shelf life (5,000 yuan; disclosed until 2028-04-18), and one of 2021-10-12 "
+        "for uninspected poultry (100,000 yuan) that put it on the serious-dishonesty list "
+        "on 2022-01-10: still listed, so that penalty stays disclosed past its 3 years "
+        "(003 art. 35)."
     ),
-    records=("REGISTRATION_ORG", "ADM_LICENCE", "ADM_PENALTY"),
+    records=(
+        "REGISTRATION_ORG",
+        "ADM_LICENCE",
+        "ADM_PENALTY",
+        "ADM_PENALTY",
+        "SERIOUS_DISHONESTY_LIST",
+    ),
 )
 
 GOVERNMENT_BODY = ExampleSubject(

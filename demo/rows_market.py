@@ -167,6 +167,30 @@ def abnormal(pop: Population, count: int, rng: random.Random, enc: Encoder) -> I
         )
 
 
+def serious_dishonesty(
+    pop: Population, count: int, rng: random.Random, enc: Encoder
+) -> Iterator[Row]:
+    """严重违法失信名单 entries (003 arts. 32-33, 004 arts. 43-44); most still listed."""
+    for _ in range(count):
+        org = skewed(rng, pop.enterprises)
+        listed = recent_day(rng, max(org.established + 400, ordinal(2018, 1, 1)))
+        removed = ended(rng, listed, 0.3, 365, 1500)
+        reason, basis = rng.choice(phrases.SERIOUS_DISHONESTY)
+        yield (
+            None,
+            org.code,
+            org.name,
+            enc(listed),
+            reason,
+            basis,
+            _doc(org, "严失", listed, rng),
+            _samr(org),
+            phrases.SERIOUS_DISHONESTY_REMOVAL,
+            None if removed is None else enc(removed),
+            None if removed is None else "列入满三年且已履行相关义务，经申请移出",
+        )
+
+
 def enforcements(pop: Population, count: int, rng: random.Random, enc: Encoder) -> Iterator[Row]:
     for _ in range(count):
         org = skewed(rng, pop.enterprises)

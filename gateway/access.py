@@ -20,6 +20,7 @@ from gateway.auth.verifier import TokenVerifier, Unauthenticated
 from gateway.config.loader import GatewayConfig
 from gateway.consent import verify as verify_consents
 from gateway.errors import ErrorCode
+from gateway.policy import consent_unusable
 from gateway.store.consents import Consents
 from gateway.viewer import ANONYMOUS, ConsentGrant, DutyGrant, Viewer, ViewerKind
 
@@ -97,15 +98,23 @@ async def resolve(
         return Access(_gov_unit(identity, credentials, config))
     if identity.kind is ViewerKind.INSTITUTION and credentials.consent_tokens:
         presented = await verify_consents(
-            credentials.consent_tokens,
-            grantee=identity.code,
-            purpose=credentials.purpose,
-            store=consents,
-            settings=config.consent,
-            now=now,
+            credentials.consent_tokens, store=consents, settings=config.consent
         )
-        viewer = _viewer(identity, consents=presented.grants)
-        return Access(viewer, presented.problems)
+        grants: dict[str, list[ConsentGrant]] = {}
+        for _, grant in presented.grants:
+            grants.setdefault(grant.subject_code, []).append(grant)
+        viewer = _viewer(
+            identity,
+            consents={code: tuple(held) for code, held in grants.items()},
+            purpose=credentials.purpose,
+        )
+        # Say why a consent presented cannot be used (the policy decides that).
+        unusable = [
+            f"consent token {index}: {problem}"
+            for index, grant in presented.grants
+            if (problem := consent_unusable(viewer, grant, now))
+        ]
+        return Access(viewer, presented.problems + unusable)
     notices = []
     if credentials.consent_tokens:
         notices.append("consent tokens are for institutions; they were ignored")
@@ -137,8 +146,9 @@ def _viewer(
     *,
     consents: Mapping[str, tuple[ConsentGrant, ...]] | None = None,
     duty: DutyGrant | None = None,
+    purpose: str | None = None,
 ) -> Viewer:
-    return Viewer(identity.kind, identity.code, identity.name, dict(consents or {}), duty)
+    return Viewer(identity.kind, identity.code, identity.name, dict(consents or {}), duty, purpose)
 
 
 def _clean(value: str | None) -> str | None:

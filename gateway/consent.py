@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 
 import jwt
@@ -60,59 +59,36 @@ def sign(settings: ConsentSettings, consent: StoredConsent) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Presented:
-    """What came of the consent tokens presented with one request."""
+    """The consents behind the tokens presented with one request, by token position.
 
-    grants: dict[str, tuple[ConsentGrant, ...]]
+    Only authenticity is settled here (signed by this gateway, known to the
+    store); whether a consent is usable by this viewer, for this purpose, now,
+    is the policy's question (:func:`gateway.policy.consent_unusable`).
+    """
+
+    grants: list[tuple[int, ConsentGrant]]
     problems: list[str]
 
 
-async def verify(
-    tokens: Sequence[str],
-    *,
-    grantee: str,
-    purpose: str | None,
-    store: Consents,
-    settings: ConsentSettings,
-    now: datetime,
-) -> Presented:
-    """Check each token; usable ones become grants, the rest are explained."""
+async def verify(tokens: Sequence[str], *, store: Consents, settings: ConsentSettings) -> Presented:
+    """The consents the tokens name, read from the store; unreadable tokens explained."""
     problems: list[str] = []
-    claimed: list[tuple[int, dict[str, object]]] = []
-    for index, token in enumerate(tokens):
-        claims, problem = _decode(token, settings, now)
-        if problem is None and claims is not None:
-            problem = _fit(claims, grantee, purpose)
-        if problem:
-            problems.append(f"consent token {index + 1}: {problem}")
-        elif claims is not None:
-            claimed.append((index, claims))
-    stored = await store.get_many(str(c["jti"]) for _, c in claimed)
-    grants: dict[str, list[ConsentGrant]] = {}
-    for index, claims in claimed:
-        consent = stored.get(str(claims["jti"]))
-        problem = _current(consent, now)
-        if problem or consent is None:
-            problems.append(f"consent token {index + 1}: {problem}")
-            continue
-        grants.setdefault(consent.subject_code, []).append(_grant(consent))
-    return Presented({k: tuple(v) for k, v in grants.items()}, problems)
-
-
-def _decode(
-    token: str, settings: ConsentSettings, now: datetime
-) -> tuple[dict[str, object] | None, str | None]:
-    claims = _verified_claims(token, settings.secret, settings.issuer)
-    if claims is None or claims.get("typ") != "consent":
-        return None, "is not a consent token issued by this gateway"
-    exp, nbf = claims["exp"], claims["nbf"]
-    if not isinstance(exp, int | float) or not isinstance(nbf, int | float):
-        return None, "is not a consent token issued by this gateway"
-    moment = now.timestamp()
-    if moment >= exp:
-        return None, "has expired"
-    if moment < nbf:
-        return None, "is not valid yet"
-    return claims, None
+    claimed: list[tuple[int, str]] = []
+    for index, token in enumerate(tokens, start=1):
+        claims = _verified_claims(token, settings.secret, settings.issuer)
+        if claims is None or claims.get("typ") != "consent":
+            problems.append(f"consent token {index}: is not a consent token issued by this gateway")
+        else:
+            claimed.append((index, str(claims["jti"])))
+    stored = await store.get_many(jti for _, jti in claimed)
+    grants: list[tuple[int, ConsentGrant]] = []
+    for index, jti in claimed:
+        consent = stored.get(jti)
+        if consent is None:
+            problems.append(f"consent token {index}: is unknown to this gateway")
+        else:
+            grants.append((index, _grant(consent)))
+    return Presented(grants, problems)
 
 
 @lru_cache(maxsize=4096)
@@ -120,8 +96,8 @@ def _verified_claims(token: str, secret: str, issuer: str) -> dict[str, object] 
     """The token's claims if its signature and issuer hold.
 
     A pure function of its arguments, cached, so a bank's batch need not verify
-    100 signatures on every request. Validity is checked against the gateway's
-    own clock, and revocation against the store, on every request.
+    100 signatures on every request. Validity and revocation come from the
+    store, and the policy judges them on every request.
     """
     try:
         claims: dict[str, object] = jwt.decode(
@@ -141,26 +117,6 @@ def _verified_claims(token: str, secret: str, issuer: str) -> dict[str, object] 
     return claims
 
 
-def _fit(claims: dict[str, object], grantee: str, purpose: str | None) -> str | None:
-    if claims.get("grantee") != grantee:
-        return "was granted to another institution (003 art. 20)"
-    if purpose is None:
-        return "state the query purpose in the X-Query-Purpose header (003 art. 20)"
-    if claims.get("purpose") != purpose:
-        return f"was granted for purpose {claims.get('purpose')}, not {purpose} (003 art. 20)"
-    return None
-
-
-def _current(consent: StoredConsent | None, now: datetime) -> str | None:
-    if consent is None:
-        return "is unknown to this gateway"
-    if consent.revoked:
-        return "has been revoked by the subject"
-    if not consent.valid_from <= now.astimezone(UTC) <= consent.valid_until:
-        return "is outside its validity window"
-    return None
-
-
 def _grant(consent: StoredConsent) -> ConsentGrant:
     return ConsentGrant(
         consent_id=consent.id,
@@ -171,4 +127,5 @@ def _grant(consent: StoredConsent) -> ConsentGrant:
         valid_from=consent.valid_from,
         valid_until=consent.valid_until,
         sensitive_financial=consent.sensitive_financial,
+        revoked=consent.revoked,
     )

@@ -1,6 +1,7 @@
 """What one request disclosed that the query log must record (001 arts. 33, 39).
 
-Fields report the records they return; only decisions marked ``logged`` count:
+The response's objects report the records they carry as they are resolved
+(``resolvers.disclosure``); only decisions marked ``logged`` count:
 AUTHORIZED or INTERNAL information (or a person's non-public item) shown to
 anyone but the subject. One entry per subject and basis, listing the items.
 """
@@ -24,7 +25,7 @@ class Disclosures:
         self.viewer = viewer
         self._items: dict[_Key, set[str]] = {}
 
-    def add(self, subject_code: str, shown: Iterable[Disclosed]) -> None:
+    def add(self, shown: Iterable[Disclosed]) -> None:
         duty = self.viewer.duty.matter_code if self.viewer.duty else None
         for disclosed in shown:
             decision = disclosed.decision
@@ -32,7 +33,7 @@ class Disclosures:
                 continue
             consent = decision.consent
             key = (
-                subject_code,
+                disclosed.record.subject_code,
                 consent.purpose if consent else None,
                 duty if consent is None else None,
                 consent.consent_id if consent else None,

@@ -61,6 +61,15 @@ class RecordStatus(StrEnum):
     EXPIRED = "EXPIRED"
     REPAIRED = "REPAIRED"
     SHIELDED = "SHIELDED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class ListKind(StrEnum):
+    """The lists a catalogue item may record membership of (001 arts. 19-21, 004 art. 39)."""
+
+    RED_LIST = "RED_LIST"  # 守信激励对象
+    SERIOUS_DISHONESTY = "SERIOUS_DISHONESTY"  # 严重失信主体
+    KEY_ATTENTION = "KEY_ATTENTION"  # 重点关注对象
 
 
 DetailValue = str | int | float | bool | date | None

@@ -1,24 +1,39 @@
-"""Who sees what: the one pure function of DESIGN.md section 3.
+"""Who sees what: the one pure module of DESIGN.md section 3.
 
-``decide`` takes the viewer, the subject and one record and answers whether
-the record may be disclosed, on which basis, and whether the disclosure must
-be written to the query log. It does no I/O and reads no clock: ``today`` is
-passed in, so the table-driven tests can pin every row.
+Two questions, asked in this order:
+
+- :func:`item_access`: may this viewer open this catalogue item of this
+  subject at all? It depends on the item's openness and the viewer's token,
+  consents and duty matter, never on the data, so it is worked out once per
+  (viewer, subject, item) and a refusal reveals nothing about the records.
+- :func:`decide`: may this record be disclosed? The record's lifecycle
+  (disclosure period and its extension while listed, repair, shield,
+  withdrawal) applies first, then the item's access.
+
+Whether a consent is usable (grantee, purpose, scope, validity to the second,
+revocation) is decided here and nowhere else, and so is whether an item can be
+consented to at all. Nothing here does I/O or reads a clock: ``now`` is passed in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from gateway.domain import Category, Openness, SubjectKind
+from gateway.config.catalogue import CatalogueItem
+from gateway.domain import Category, Openness, RecordStatus, SubjectKind
 from gateway.records import CreditRecord
 from gateway.viewer import ConsentGrant, Viewer, ViewerKind
 
+# Disclosure periods run on China's calendar days.
+CHINA = ZoneInfo("Asia/Shanghai")
+
 
 class Basis(StrEnum):
-    """Why a record may be disclosed."""
+    """Why information may be disclosed."""
 
     PUBLIC = "PUBLIC"
     SELF = "SELF"
@@ -35,7 +50,7 @@ class Denial(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SubjectState:
-    """What the policy needs to know about the subject itself."""
+    """What the policy needs to know about the subject itself (from the record-state stage)."""
 
     code: str
     kind: SubjectKind
@@ -44,7 +59,7 @@ class SubjectState:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """The outcome for one record."""
+    """The outcome for one item, or one record, of one subject."""
 
     allowed: bool
     reason: str
@@ -56,53 +71,136 @@ class Decision:
     # A person's income, deposits, securities, insurance, real estate and tax
     # amounts are shown only under a consent naming them (003 art. 18).
     redact_sensitive: bool = False
+    status: RecordStatus = RecordStatus.ACTIVE
 
 
-def decide(viewer: Viewer, subject: SubjectState, record: CreditRecord, today: date) -> Decision:
-    """Whether ``viewer`` may see ``record`` about ``subject`` on ``today``."""
+def china_today(now: datetime) -> date:
+    return now.astimezone(CHINA).date()
+
+
+def item_access(
+    viewer: Viewer, subject: SubjectState, item: CatalogueItem, now: datetime
+) -> Decision:
+    """Whether ``viewer`` may open ``item`` of ``subject`` at ``now``, whatever records exist."""
     if viewer.is_subject(subject.code):
-        # 001 art. 14(3), 003 art. 20: the subject sees everything about itself,
-        # shielded, expired and repaired records included (marked as such).
+        # 001 art. 14(3), 003 art. 20: the subject sees everything about itself.
         return Decision(True, "the subject's own information", Basis.SELF)
-    withheld = _lifecycle(subject, record, today)
-    if withheld:
-        return Decision(False, withheld, denial=Denial.FORBIDDEN)
-    decision = _by_openness(viewer, subject, record, today)
+    decision = _by_openness(viewer, subject, item, now)
     if decision.allowed and subject.kind is SubjectKind.NATURAL_PERSON:
         consent = decision.consent
-        redact = not (consent and consent.sensitive_financial)
-        return replace(decision, redact_sensitive=redact)
+        return replace(decision, redact_sensitive=not (consent and consent.sensitive_financial))
     return decision
 
 
-def _lifecycle(subject: SubjectState, record: CreditRecord, today: date) -> str | None:
+def decide(
+    viewer: Viewer,
+    subject: SubjectState,
+    record: CreditRecord,
+    now: datetime,
+    access: Decision | None = None,
+) -> Decision:
+    """Whether ``viewer`` may see ``record`` about ``subject`` at ``now``.
+
+    ``access`` is :func:`item_access` for the record's item, when the caller
+    has already worked it out for this viewer and subject.
+    """
+    access = access or item_access(viewer, subject, record.item, now)
+    status = lifecycle(subject, record, china_today(now))
+    if access.basis is Basis.SELF:
+        # The subject sees its expired, repaired, shielded and withdrawn records too.
+        return replace(access, status=status)
+    withheld = _WITHHELD.get(status)
+    if withheld is not None:
+        return Decision(False, withheld, denial=Denial.FORBIDDEN, status=status)
+    return replace(access, status=status)
+
+
+def lifecycle(subject: SubjectState, record: CreditRecord, today: date) -> RecordStatus:
+    """Where ``record`` stands: the gateway's own marks first, then its period."""
+    if record.withdrawn:
+        return RecordStatus.WITHDRAWN
     if record.repaired:
-        return "repaired; no longer disclosed (003 art. 44, 004 art. 56)"
+        return RecordStatus.REPAIRED
     if record.shielded:
-        return "shielded at the subject's request (001 art. 35)"
-    # 003 art. 35: the period runs on while the subject stays on the
+        return RecordStatus.SHIELDED
+    # 003 art. 35: the period runs on until the subject leaves the
     # serious-dishonesty list.
     expired = record.category is Category.ADVERSE and record.expired(today)
     if expired and not subject.on_serious_dishonesty_list:
-        return "past its disclosure period (003 art. 35)"
+        return RecordStatus.EXPIRED
+    return RecordStatus.ACTIVE
+
+
+_WITHHELD = {
+    RecordStatus.WITHDRAWN: "withdrawn: its decision was revoked or corrected (003 art. 43)",
+    RecordStatus.REPAIRED: "repaired; no longer disclosed (003 art. 44, 004 art. 56)",
+    RecordStatus.SHIELDED: "shielded at the subject's request (001 art. 35)",
+    RecordStatus.EXPIRED: "past its disclosure period (003 art. 35)",
+}
+
+
+def consent_unusable(viewer: Viewer, grant: ConsentGrant, now: datetime) -> str | None:
+    """Why ``grant`` opens nothing for ``viewer`` at ``now``; None when it is usable.
+
+    003 art. 20, 002 art. 21: a consent serves only its grantee, for the purpose
+    it states, within its validity, until the subject revokes it.
+    """
+    if viewer.kind is not ViewerKind.INSTITUTION:
+        return "consents are for institutions"
+    if grant.grantee_code != viewer.code:
+        return "was granted to another institution (003 art. 20)"
+    if viewer.purpose is None:
+        return "state the query purpose in the X-Query-Purpose header (003 art. 20)"
+    if grant.purpose != viewer.purpose:
+        return f"was granted for purpose {grant.purpose}, not {viewer.purpose} (003 art. 20)"
+    if grant.revoked:
+        return "has been revoked by the subject"
+    if now < grant.valid_from:
+        return "is not valid yet"
+    if now >= grant.valid_until:
+        return "has expired"
     return None
 
 
+def consentable(item: CatalogueItem) -> str | None:
+    """Why a subject cannot consent to ``item``; None when it can."""
+    if item.openness is Openness.INTERNAL:
+        # 001 art. 14: internal information is for government duties only.
+        return f"{item.code} is internal to government units; consent cannot open it"
+    return None
+
+
+def openable_items(
+    viewer: Viewer,
+    subjects: Iterable[SubjectState],
+    catalogue: Iterable[CatalogueItem],
+    now: datetime,
+) -> frozenset[str]:
+    """Items this viewer may open of at least one of ``subjects``: what sources are asked for."""
+    items = tuple(catalogue)
+    return frozenset(
+        item.code
+        for subject in subjects
+        for item in items
+        if item_access(viewer, subject, item, now).allowed
+    )
+
+
 def _by_openness(
-    viewer: Viewer, subject: SubjectState, record: CreditRecord, today: date
+    viewer: Viewer, subject: SubjectState, item: CatalogueItem, now: datetime
 ) -> Decision:
-    duty = _duty(viewer, record)
-    consent = _consent(viewer, subject, record, today)
-    if record.openness is Openness.INTERNAL:
+    duty = _duty(viewer, item)
+    if item.openness is Openness.INTERNAL:
         return duty or Decision(
             False,
             "internal to government units in a listed duty (001 art. 14)",
             denial=Denial.FORBIDDEN,
         )
-    if record.openness is Openness.PUBLIC and _public_for(subject, record):
+    if item.openness is Openness.PUBLIC and _public_for(subject, item):
         return Decision(True, "public information (001 art. 14)", Basis.PUBLIC)
     if duty:
         return duty
+    consent = _consent(viewer, subject, item, now)
     if consent:
         return consent
     return Decision(
@@ -112,32 +210,26 @@ def _by_openness(
     )
 
 
-def _public_for(subject: SubjectState, record: CreditRecord) -> bool:
+def _public_for(subject: SubjectState, item: CatalogueItem) -> bool:
     # 000 art. 47: a person's credit information is not public unless the
     # catalogue marks the item public for persons (e.g. court defaulter lists).
-    return subject.kind is not SubjectKind.NATURAL_PERSON or record.item.public_for_persons
+    return subject.kind is not SubjectKind.NATURAL_PERSON or item.public_for_persons
 
 
-def _duty(viewer: Viewer, record: CreditRecord) -> Decision | None:
+def _duty(viewer: Viewer, item: CatalogueItem) -> Decision | None:
     duty = viewer.duty
     if viewer.kind is not ViewerKind.GOV_UNIT or duty is None:
         return None
-    if record.category not in duty.categories:
+    if item.category not in duty.categories:
         return None
     return Decision(True, f"duty matter {duty.matter_code} (001 art. 27)", Basis.DUTY, logged=True)
 
 
 def _consent(
-    viewer: Viewer, subject: SubjectState, record: CreditRecord, today: date
+    viewer: Viewer, subject: SubjectState, item: CatalogueItem, now: datetime
 ) -> Decision | None:
-    if viewer.kind is not ViewerKind.INSTITUTION:
-        return None
-    moment = datetime.combine(today, time())
     for grant in viewer.consents_for(subject.code):
-        # 003 art. 20: usable only by the grantee, within scope and validity.
-        if grant.grantee_code != viewer.code or record.item.code not in grant.items:
-            continue
-        if grant.valid_from.date() <= moment.date() <= grant.valid_until.date():
+        if item.code in grant.items and consent_unusable(viewer, grant, now) is None:
             return Decision(
                 True, f"consent {grant.consent_id}", Basis.CONSENT, consent=grant, logged=True
             )

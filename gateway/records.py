@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import calendar
 import logging
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
+from gateway.codes import InvalidCode, parse_code
 from gateway.config.catalogue import Catalogue, CatalogueItem, DetailField, Period, PeriodStart
 from gateway.domain import (
     Category,
@@ -25,7 +28,7 @@ from gateway.domain import (
     SubjectKind,
 )
 from gateway.forbidden import forbidden_concept
-from gateway.values import to_date
+from gateway.values import to_date, to_flag, to_number
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +61,10 @@ class CreditRecord:
     details: tuple[Detail, ...]
     subject_name: str | None = None
     subject_kind: SubjectKind | None = None
+    # The gateway's own marks, merged in by the record-state stage.
     shielded: bool = False
     repaired: bool = False
+    withdrawn: bool = False
     under_objection: bool = False
 
     @property
@@ -75,7 +80,11 @@ class CreditRecord:
 
 
 class Normaliser:
-    """Turns a source's raw records into :class:`CreditRecord` through the catalogue."""
+    """Turns a source's raw records into :class:`CreditRecord` through the catalogue.
+
+    A record is dropped when its item is not in the catalogue, or does not apply
+    to its subject's kind (the item's ``subject_kinds``, 001 art. 13).
+    """
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
@@ -85,12 +94,19 @@ class Normaliser:
             item.code: tuple(f for f in item.fields if not forbidden_concept(f.key, f.label))
             for item in catalogue
         }
+        # Records dropped because their item does not apply to their subject's
+        # kind, by (source, item code), for /metrics; a source sending them is
+        # misconfigured, and its rows are never served.
+        self.dropped: Counter[tuple[str, str]] = Counter()
 
     def normalise(self, raw: RawRecord, provenance: Provenance) -> CreditRecord | None:
         item = self.catalogue.get(raw.item)
         fields = self._fields.get(raw.item)
         if item is None or fields is None:
             log.warning("source %s sent item %r, not in the catalogue", raw.source, raw.item)
+            return None
+        if not item.subject_kinds & _possible_kinds(raw):
+            self._drop(raw, item)
             return None
         return CreditRecord(
             id=f"{raw.source}:{raw.record_id}",
@@ -108,6 +124,48 @@ class Normaliser:
             subject_kind=raw.subject_kind,
         )
 
+    def _drop(self, raw: RawRecord, item: CatalogueItem) -> None:
+        key = (raw.source, item.code)
+        if key not in self.dropped:
+            # Once per source and item, not once per row. The record id (for SQL,
+            # "<mapping>:<row id>") names the mapping; the subject code is not logged.
+            log.warning(
+                "source %s sent %s records for subjects the item does not apply to "
+                "(it applies to %s), e.g. record %s; dropping them, logged once",
+                raw.source,
+                item.code,
+                ", ".join(sorted(item.subject_kinds)),
+                raw.record_id,
+            )
+        self.dropped[key] += 1
+
+
+_ORGANISATIONS = frozenset({SubjectKind.LEGAL_PERSON, SubjectKind.UNINCORPORATED_ORG})
+_ANY_KIND = frozenset(SubjectKind)
+
+
+def _possible_kinds(raw: RawRecord) -> frozenset[SubjectKind]:
+    """What the record's subject may be: as the record says, else as its code says.
+
+    An organisation's code does not tell a legal person from an unincorporated
+    organisation (only its registration row does), so it may be either.
+    """
+    if raw.subject_kind is not None:
+        return frozenset({raw.subject_kind})
+    return _kinds_of_code(raw.subject_code)
+
+
+@lru_cache(maxsize=4096)
+def _kinds_of_code(code: str) -> frozenset[SubjectKind]:
+    # Cached: validating an ID number costs tens of microseconds, and a batch
+    # brings many records of the same few subjects.
+    try:
+        person = parse_code(code).is_person
+    except InvalidCode:
+        # Not this rule's call: codes are validated where they are asked for.
+        return _ANY_KIND
+    return frozenset({SubjectKind.NATURAL_PERSON}) if person else _ORGANISATIONS
+
 
 def _details(fields: tuple[DetailField, ...], raw: Mapping[str, DetailValue]) -> tuple[Detail, ...]:
     """Only the attributes the item declares, typed as it declares them."""
@@ -119,17 +177,20 @@ def _details(fields: tuple[DetailField, ...], raw: Mapping[str, DetailValue]) ->
 
 
 def _coerce(kind: DetailType, value: DetailValue) -> DetailValue:
+    """``value``, as the source's driver typed it, converted once to the declared type.
+
+    Numbers keep being ints when the source gives an integer, so a NUMBER year
+    reads "2025", not "2025.0"; a DATETIME becomes its date. A value that cannot
+    be read as the declared type becomes None rather than failing the batch.
+    """
     if value is None:
         return None
     if kind is DetailType.DATE:
         return to_date(value)
     if kind in (DetailType.MONEY, DetailType.NUMBER):
-        try:
-            return float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return None
+        return to_number(value)
     if kind is DetailType.BOOLEAN:
-        return str(value).strip().lower() in {"1", "true", "y", "yes", "是"}
+        return to_flag(value)
     return str(value)
 
 

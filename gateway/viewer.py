@@ -37,6 +37,7 @@ class ConsentGrant:
     valid_from: datetime
     valid_until: datetime
     sensitive_financial: bool = False
+    revoked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,8 @@ class Viewer:
     name: str | None = None
     consents: Mapping[str, tuple[ConsentGrant, ...]] = field(default_factory=dict)
     duty: DutyGrant | None = None
+    # The purpose an institution states for this request (X-Query-Purpose, 003 art. 20).
+    purpose: str | None = None
 
     def is_subject(self, code: str) -> bool:
         return self.kind is ViewerKind.SUBJECT and self.code == code

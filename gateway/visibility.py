@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from gateway.codes import SubjectCode
 from gateway.config.catalogue import Catalogue, CatalogueItem
-from gateway.domain import Provenance, SubjectKind
-from gateway.policy import Decision, SubjectState, decide
+from gateway.domain import SubjectKind
+from gateway.policy import Decision, SubjectState, decide, item_access
 from gateway.records import CreditRecord
 from gateway.viewer import Viewer
 
@@ -31,10 +30,17 @@ class Disclosed:
 class SubjectView:
     """One subject as one viewer may see it."""
 
-    code: str
-    kind: SubjectKind
+    state: SubjectState
     records: tuple[Disclosed, ...]
     registration: Disclosed | None
+
+    @property
+    def code(self) -> str:
+        return self.state.code
+
+    @property
+    def kind(self) -> SubjectKind:
+        return self.state.kind
 
     @property
     def visible(self) -> bool:
@@ -42,28 +48,37 @@ class SubjectView:
         return bool(self.records)
 
 
+class AccessPlan:
+    """What one viewer may open of each (subject, item), worked out once per request."""
+
+    def __init__(self, viewer: Viewer, now: datetime) -> None:
+        self.viewer = viewer
+        self.now = now
+        self._decided: dict[tuple[str, SubjectKind, str], Decision] = {}
+
+    def item(self, subject: SubjectState, item: CatalogueItem) -> Decision:
+        key = (subject.code, subject.kind, item.code)
+        decision = self._decided.get(key)
+        if decision is None:
+            decision = self._decided[key] = item_access(self.viewer, subject, item, self.now)
+        return decision
+
+    def record(self, subject: SubjectState, record: CreditRecord) -> Decision:
+        access = self.item(subject, record.item)
+        return decide(self.viewer, subject, record, self.now, access)
+
+
 def view_subject(
-    viewer: Viewer, code: SubjectCode, records: Iterable[CreditRecord], today: date
+    access: AccessPlan, state: SubjectState, records: Iterable[CreditRecord]
 ) -> SubjectView:
-    """Decide every record of one subject for ``viewer`` and keep what may be seen."""
-    records = list(records)
-    state = SubjectState(code.value, _kind(code, records))
+    """Decide every record of one subject and keep what may be seen."""
     disclosed = []
     for record in sorted(records, key=_newest_first):
-        decision = decide(viewer, state, record, today)
+        decision = access.record(state, record)
         if decision.allowed:
             disclosed.append(Disclosed(record, decision))
     registration = next((d for d in disclosed if d.record.item.registration), None)
-    return SubjectView(code.value, state.kind, tuple(disclosed), registration)
-
-
-def _kind(code: SubjectCode, records: list[CreditRecord]) -> SubjectKind:
-    if code.is_person:
-        return SubjectKind.NATURAL_PERSON
-    registered = (r.subject_kind for r in records if r.item.registration and r.subject_kind)
-    kind = next(registered, code.default_kind)
-    # A registration row cannot turn an organisation's code into a person.
-    return code.default_kind if kind is SubjectKind.NATURAL_PERSON else kind
+    return SubjectView(state, tuple(disclosed), registration)
 
 
 def _newest_first(record: CreditRecord) -> tuple[int, str]:
@@ -71,43 +86,16 @@ def _newest_first(record: CreditRecord) -> tuple[int, str]:
     return (-day.toordinal(), record.id)
 
 
-def searchable_kinds(viewer: Viewer, catalogue: Catalogue, today: date) -> frozenset[SubjectKind]:
+def searchable_kinds(access: AccessPlan, catalogue: Catalogue) -> frozenset[SubjectKind]:
     """Subject kinds whose registration this viewer may see of any subject.
 
     Name search covers only these, so a search can never reveal that a
     person exists to someone who may not see that person's registration.
     """
-    kinds: set[SubjectKind] = set()
-    for item in catalogue:
-        if not item.registration:
-            continue
-        for kind in item.subject_kinds:
-            probe = _probe_record(item)
-            if decide(viewer, SubjectState("", kind), probe, today).allowed:
-                kinds.add(kind)
-    return frozenset(kinds)
-
-
-def _probe_record(item: CatalogueItem) -> CreditRecord:
-    return CreditRecord(
-        id="probe",
-        subject_code="",
-        item=item,
-        provenance=Provenance.PUBLIC_CREDIT,
-        source="",
-        title="",
-        occurred_on=None,
-        decided_on=None,
-        ended_on=None,
-        disclosure_until=None,
-        details=(),
+    return frozenset(
+        kind
+        for item in catalogue
+        if item.registration
+        for kind in item.subject_kinds
+        if access.item(SubjectState("", kind), item).allowed
     )
-
-
-def item_decision(viewer: Viewer, view: SubjectView, item: CatalogueItem, today: date) -> Decision:
-    """Whether ``viewer`` may see ``item`` of this subject at all, whatever records exist.
-
-    It depends on the item's openness and the viewer's grants only, never on
-    the data, so a denial reveals nothing about the subject's records.
-    """
-    return decide(viewer, SubjectState(view.code, view.kind), _probe_record(item), today)

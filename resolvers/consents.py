@@ -11,8 +11,9 @@ from strawberry import Info
 
 from gateway.codes import InvalidCode, parse_code
 from gateway.consent import sign
-from gateway.domain import Category, Openness
+from gateway.domain import Category
 from gateway.errors import ErrorCode, bad_input, client_error
+from gateway.policy import consentable
 from gateway.store.consents import StoredConsent, utc
 from gateway.viewer import ViewerKind
 from resolvers.context import Context
@@ -152,18 +153,11 @@ def _items(context: Context, data: GrantConsentInput) -> set[str]:
         item = catalogue.get(code)
         if item is None:
             raise bad_input(f"Unknown catalogue item {code!r}.", argument="input.items")
-        if item.openness is Openness.INTERNAL:
-            # 001 art. 14: internal information is for government duties only.
-            raise bad_input(
-                f"{code} is internal to government units; consent cannot open it.",
-                argument="input.items",
-            )
+        refused = consentable(item)
+        if refused is not None:
+            raise bad_input(f"{refused}.", argument="input.items")
     categories = set(data.categories or [])
-    wanted |= {
-        i.code
-        for i in catalogue
-        if i.category in categories and i.openness is not Openness.INTERNAL
-    }
+    wanted |= {i.code for i in catalogue if i.category in categories and consentable(i) is None}
     if not wanted:
         raise bad_input("Name at least one category or item.", argument="input")
     return wanted

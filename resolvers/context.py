@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from graphql import GraphQLError
 from graphql.pyutils import Path
@@ -14,17 +14,17 @@ from strawberry.dataloader import DataLoader
 from adapters.errors import SourceError
 from adapters.fanout import SourceSet
 from gateway.auth.verifier import TokenVerifier
-from gateway.codes import SubjectCode
+from gateway.codes import SubjectCode, parse_code
 from gateway.config.loader import GatewayConfig
 from gateway.config.settings import Limits
 from gateway.disclosures import Disclosures
 from gateway.errors import ErrorCode, bad_input, client_error
+from gateway.policy import SubjectState, china_today, openable_items
+from gateway.record_state import merge
 from gateway.records import CreditRecord
 from gateway.store.store import Store
 from gateway.viewer import Viewer
-from gateway.visibility import Disclosed, SubjectView, item_decision, view_subject
-
-CHINA = ZoneInfo("Asia/Shanghai")
+from gateway.visibility import AccessPlan, Disclosed, SubjectView, view_subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,36 +45,54 @@ class Context:
         self.services = services
         self.viewer = viewer
         self.now = services.clock()
-        # Disclosure periods run on China's calendar days.
-        self.today: date = self.now.astimezone(CHINA).date()
-        self.records: DataLoader[str, list[CreditRecord]] = DataLoader(load_fn=self._load)
+        self.today: date = china_today(self.now)
+        # One deadline bounds every source call of this request, retries included.
+        self.deadline = asyncio.get_running_loop().time() + self.limits.deadline_ms / 1000
+        self.access = AccessPlan(viewer, self.now)
+        self.subjects: DataLoader[str, Loaded] = DataLoader(load_fn=self._load)
         self.source_errors: dict[str, SourceError] = {}
         self.notices = list(notices)
         self.denials: list[GraphQLError] = []
         self.disclosures = Disclosures(viewer)
         self._views: dict[str, SubjectView] = {}
+        self._codes_asked = 0
 
     @property
     def limits(self) -> Limits:
         return self.services.config.settings.limits
 
+    def count_codes(self, count: int, argument: str) -> None:
+        """Charge ``count`` subject codes to this request's batch limit (001 art. 40).
+
+        The limit is per request, across every field and alias that takes codes.
+        """
+        self._codes_asked += count
+        limit = self.limits.max_batch
+        if self._codes_asked > limit:
+            raise bad_input(
+                f"At most {limit} subject codes per request (this one asks for at least "
+                f"{self._codes_asked}); split the batch.",
+                argument=argument,
+                limit=limit,
+            )
+
     async def view(self, code: SubjectCode) -> SubjectView:
         """The subject as this request's viewer may see it (policy applied once)."""
         view = self._views.get(code.value)
         if view is None:
-            records = await self.records.load(code.value)
-            view = view_subject(self.viewer, code, records, self.today)
+            loaded = await self.subjects.load(code.value)
+            view = view_subject(self.access, loaded.state, loaded.records)
             self._views[code.value] = view
         return view
 
     def forget(self, code: str) -> None:
         """Drop what this request loaded about ``code`` (after the gateway wrote to it)."""
         if self._views.pop(code, None) is not None:
-            self.records.clear(code)
+            self.subjects.clear(code)
 
-    def disclose(self, view: SubjectView, shown: Iterable[Disclosed]) -> None:
-        """Note what a field is about to return, for the query log."""
-        self.disclosures.add(view.code, shown)
+    def disclose(self, shown: Iterable[Disclosed]) -> None:
+        """Note what the response carries, for the query log (see DisclosureRecording)."""
+        self.disclosures.add(shown)
 
     def deny_items(self, view: SubjectView, items: Iterable[str], path: Path) -> None:
         """Explain, with FORBIDDEN or CONSENT_REQUIRED, items asked for but closed to the viewer."""
@@ -88,7 +106,7 @@ class Context:
                     )
                 )
                 continue
-            decision = item_decision(self.viewer, view, item, self.today)
+            decision = self.access.item(view.state, item)
             if not decision.allowed and decision.denial is not None:
                 error = client_error(
                     ErrorCode(decision.denial.value),
@@ -102,9 +120,36 @@ class Context:
         for failure in failures:
             self.source_errors.setdefault(failure.source, failure)
 
-    async def _load(self, codes: list[str]) -> list[list[CreditRecord]]:
-        # One call per batch tick: every subject asked for in this tick,
-        # every source asked once, concurrently.
-        outcome = await self.services.sources.fetch(codes)
+    async def _load(self, codes: list[str]) -> list[Loaded]:
+        # One call per batch tick: every subject asked for in this tick, every
+        # source asked once, concurrently, for what this viewer may open; the
+        # gateway's own marks read in the same tick.
+        parsed = [parse_code(code) for code in codes]
+        services = self.services
+        outcome, marks = await asyncio.gather(
+            services.sources.fetch(codes, self._items_to_ask(parsed), deadline=self.deadline),
+            services.store.marks.for_subjects(codes),
+        )
         self.note_failures(outcome.failures)
-        return [outcome.records[code] for code in codes]
+        loaded = []
+        for code in parsed:
+            state, records = merge(
+                code, outcome.records[code.value], marks[code.value], self.now, self.today
+            )
+            loaded.append(Loaded(state, records))
+        return loaded
+
+    def _items_to_ask(self, codes: list[SubjectCode]) -> frozenset[str]:
+        catalogue = self.services.config.catalogue
+        states = [SubjectState(code.value, code.default_kind) for code in codes]
+        openable = openable_items(self.viewer, states, catalogue, self.now)
+        # The record-state stage reads list memberships whoever asks (003 art. 35).
+        return openable | {item.code for item in catalogue if item.listing is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One subject as the sources and the gateway's own marks know it."""
+
+    state: SubjectState
+    records: list[CreditRecord]

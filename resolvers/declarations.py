@@ -13,10 +13,11 @@ from enum import Enum
 import strawberry
 from strawberry import Info
 
-from gateway.domain import Provenance, RawRecord
+from gateway.codes import parse_code
+from gateway.config.catalogue import CatalogueItem
+from gateway.domain import SubjectKind
 from gateway.errors import ErrorCode, bad_input, client_error
-from gateway.policy import Basis, Decision
-from gateway.visibility import Disclosed
+from gateway.record_state import subject_kind
 from resolvers.consents import subject_code_of
 from resolvers.context import Context
 from resolvers.records import CreditRecordType, record_type
@@ -57,6 +58,9 @@ async def declare(info: Info[Context, None], data: DeclareInput) -> CreditRecord
     details = _details(data)
     item = str(data.kind.value)
     services = context.services
+    applies = services.config.catalogue.get(item)
+    if applies is None or subject_kind(parse_code(code), ()) not in _kinds_of(applies):
+        raise bad_input(f"{item} does not apply to a subject like you.", argument="input.kind")
     declaration = await services.store.declarations.add(
         subject_code=code,
         item=item,
@@ -67,20 +71,24 @@ async def declare(info: Info[Context, None], data: DeclareInput) -> CreditRecord
     # The gateway's own write: cached source data for this subject is stale now.
     services.sources.invalidate([code])
     context.forget(code)
-    raw = RawRecord(
-        source=_source_name(context, item),
-        record_id=declaration.id,
-        subject_code=code,
-        item=item,
-        title=declaration.title,
-        decided_on=declaration.declared_at.date(),
-        occurred_on=declaration.declared_at.date(),
-        details=details,
-    )
-    record = services.sources.normaliser.normalise(raw, Provenance.SELF_DECLARED)
-    if record is None:
-        raise client_error(ErrorCode.INTERNAL_SERVER_ERROR, f"{item} is not in the catalogue.")
-    return record_type(Disclosed(record, Decision(True, "own", Basis.SELF)), context.today)
+    # Served back as every record is: through its source, the stage and the policy.
+    view = await context.view(parse_code(code))
+    wanted = f"{_source_name(context, item)}:{declaration.id}"
+    disclosed = next((d for d in view.records if d.record.id == wanted), None)
+    if disclosed is None:
+        raise client_error(
+            ErrorCode.SOURCE_UNAVAILABLE,
+            "The declaration was stored but could not be read back yet; it will appear "
+            "in your records.",
+            source=_source_name(context, item),
+        )
+    return record_type(disclosed)
+
+
+def _kinds_of(item: CatalogueItem) -> frozenset[SubjectKind]:
+    # An organisation's exact kind is in its registration; either organisation kind will do.
+    organisation = {SubjectKind.LEGAL_PERSON, SubjectKind.UNINCORPORATED_ORG}
+    return item.subject_kinds | (organisation if item.subject_kinds & organisation else set())
 
 
 def _details(data: DeclareInput) -> dict[str, str]:

@@ -83,6 +83,8 @@ _describe(
         "EXPIRED": "Past its disclosure period (003 art. 35); only the subject sees it.",
         "REPAIRED": "Credit repair approved (003 art. 44); only the subject sees it.",
         "SHIELDED": "Hidden at the subject's request (001 art. 35); only the subject sees it.",
+        "WITHDRAWN": "Its decision was revoked or corrected (003 art. 43); only the subject "
+        "sees it.",
     },
 )
 _describe(

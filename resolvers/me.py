@@ -53,7 +53,8 @@ class Me:
     async def subject(self, info: Info[Context, None]) -> Subject | None:
         code = parse_code(subject_code_of(info))
         context = info.context
-        return subject_type(await context.view(code), context.today)
+        context.count_codes(1, "me")
+        return subject_type(await context.view(code))
 
     @strawberry.field(description="The consents you granted, newest first (subjects only).")
     async def consents(self, info: Info[Context, None]) -> list[Consent]:

@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import Info
 
+from gateway.config.settings import Limits
 from gateway.domain import Category, Openness
 from resolvers.catalogue import CatalogueItemType, item_type
 from resolvers.context import Context
@@ -42,7 +43,8 @@ class Query:
         codes: Annotated[
             list[str],
             strawberry.argument(
-                description="Codes to look up; at most the configured batch limit (default 100)."
+                description="Codes to look up. A request may ask for at most the configured "
+                f"batch limit of codes across all its fields (default {Limits().max_batch})."
             ),
         ],
     ) -> list[Subject | None]:

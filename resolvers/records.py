@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import strawberry
@@ -10,6 +11,7 @@ from gateway.domain import Category, DetailType, Openness, Provenance, RecordSta
 from gateway.records import Detail
 from gateway.visibility import Disclosed
 from resolvers.catalogue import CatalogueItemType, item_type
+from resolvers.disclosure import Disclosing
 
 
 @strawberry.type(name="RecordDetail", description="One typed attribute of a credit record.")
@@ -27,7 +29,8 @@ class RecordDetailType:
     name="CreditRecord",
     description="社会信用信息: one fact about one subject from one source, as disclosed to you.",
 )
-class CreditRecordType:
+class CreditRecordType(Disclosing):
+    disclosed: strawberry.Private[Disclosed]
     id: strawberry.ID = strawberry.field(description="Stable id: source, table and source row id.")
     item: CatalogueItemType = strawberry.field(
         description="The catalogue item this record belongs to (gives openness and period)."
@@ -53,8 +56,11 @@ class CreditRecordType:
         description="Typed attributes declared by the catalogue item; nothing else is returned."
     )
 
+    def disclosed_by(self, field: str) -> Iterable[Disclosed]:
+        return (self.disclosed,)
 
-def record_type(disclosed: Disclosed, today: date) -> CreditRecordType:
+
+def record_type(disclosed: Disclosed) -> CreditRecordType:
     record, decision = disclosed.record, disclosed.decision
     details = [
         _detail(d)
@@ -62,6 +68,7 @@ def record_type(disclosed: Disclosed, today: date) -> CreditRecordType:
         if not (decision.redact_sensitive and d.sensitive_financial)
     ]
     return CreditRecordType(
+        disclosed=disclosed,
         id=strawberry.ID(record.id),
         item=item_type(record.item),
         category=record.category,
@@ -73,21 +80,10 @@ def record_type(disclosed: Disclosed, today: date) -> CreditRecordType:
         occurred_on=record.occurred_on,
         decided_on=record.decided_on,
         disclosure_until=record.disclosure_until,
-        status=_status(disclosed, today),
+        status=decision.status,
         under_objection=record.under_objection,
         details=details,
     )
-
-
-def _status(disclosed: Disclosed, today: date) -> RecordStatus:
-    record = disclosed.record
-    if record.repaired:
-        return RecordStatus.REPAIRED
-    if record.shielded:
-        return RecordStatus.SHIELDED
-    if record.category is Category.ADVERSE and record.expired(today):
-        return RecordStatus.EXPIRED
-    return RecordStatus.ACTIVE
 
 
 def _detail(detail: Detail) -> RecordDetailType:

@@ -37,7 +37,7 @@ async def resolve_search(
     if len(text) < 2:
         raise bad_input("Search for at least two characters of a name.", argument="name")
     key = decode_cursor(after, 2) if after is not None else None
-    kinds = searchable_kinds(context.viewer, context.services.config.catalogue, context.today)
+    kinds = searchable_kinds(context.access, context.services.config.catalogue)
     request = SearchRequest(text, kinds, first + 1, (key[0], key[1]) if key else None)
     outcome = await context.services.sources.search(request)
     context.note_failures(outcome.failures)
@@ -49,7 +49,7 @@ async def resolve_search(
     edges = [
         SubjectEdge(cursor=encode_cursor(hit.name, hit.code), node=node)
         for (hit, _), view in zip(found, views, strict=True)
-        if (node := subject_type(view, context.today)) is not None
+        if (node := subject_type(view)) is not None
     ]
     return SubjectConnection(
         edges=edges,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from gateway.domain import Category, DetailValue, SubjectKind
 from gateway.errors import bad_input
 from gateway.visibility import Disclosed, SubjectView
 from resolvers.context import Context
+from resolvers.disclosure import Disclosing
 from resolvers.pagination import PageInfo, check_first, decode_cursor, encode_cursor
 from resolvers.records import CreditRecordType, record_type
 
@@ -32,18 +34,28 @@ class BasicInfo:
 
 
 @strawberry.type(description="One page of a subject's records.")
-class CreditRecordEdge:
+class CreditRecordEdge(Disclosing):
+    disclosed: strawberry.Private[Disclosed]
     cursor: str = strawberry.field(description="Opaque cursor of this record.")
     node: CreditRecordType = strawberry.field(description="The record.")
 
+    def disclosed_by(self, field: str) -> Iterable[Disclosed]:
+        # The cursor names the record; the node says for itself what it shows.
+        return () if field == "node" else (self.disclosed,)
+
 
 @strawberry.type(description="A subject's records you may see, newest decision first.")
-class CreditRecordConnection:
+class CreditRecordConnection(Disclosing):
+    matching: strawberry.Private[tuple[Disclosed, ...]]
     total_count: int = strawberry.field(
         description="How many records match, counting only what you may see."
     )
     edges: list[CreditRecordEdge] = strawberry.field(description="This page's records.")
     page_info: PageInfo = strawberry.field(description="Paging information.")
+
+    def disclosed_by(self, field: str) -> Iterable[Disclosed]:
+        # Each edge shows its own record; counts and paging tell of every match.
+        return () if field == "edges" else self.matching
 
 
 @strawberry.type(description="信用信息概要: how many records of one category you may see.")
@@ -56,9 +68,8 @@ class CategoryCount:
     description="信用主体: a natural person, legal person or unincorporated organisation, "
     "keyed by its unified social credit code or citizen ID number (002 arts. 19-20)."
 )
-class Subject:
+class Subject(Disclosing):
     view: strawberry.Private[SubjectView]
-    today: strawberry.Private[date]
     code: str = strawberry.field(description="统一社会信用代码 or 公民身份号码 (normalised).")
     kind: SubjectKind = strawberry.field(description="Natural person, legal person or other.")
 
@@ -67,17 +78,13 @@ class Subject:
     )
     def name(self, info: Info[Context, None]) -> str | None:
         registration = self.view.registration
-        if registration is None:
-            return None
-        info.context.disclose(self.view, [registration])
-        return registration.record.subject_name
+        return None if registration is None else registration.record.subject_name
 
     @strawberry.field(description="Registration basics; null when not visible to you.")
     def basic_info(self, info: Info[Context, None]) -> BasicInfo | None:
         registration = self.view.registration
         if registration is None:
             return None
-        info.context.disclose(self.view, [registration])
         values = {d.key: d.value for d in registration.record.details}
         return BasicInfo(
             legal_representative=_text(values, "legal_representative"),
@@ -120,12 +127,12 @@ class Subject:
                 raise bad_input("The cursor is not one this gateway issued.", argument="after")
             start = ids.index(record_id) + 1
         page = matching[start : start + first]
-        context.disclose(self.view, page)
         edges = [
-            CreditRecordEdge(cursor=encode_cursor(d.record.id), node=record_type(d, self.today))
+            CreditRecordEdge(disclosed=d, cursor=encode_cursor(d.record.id), node=record_type(d))
             for d in page
         ]
         return CreditRecordConnection(
+            matching=tuple(matching),
             total_count=len(matching),
             edges=edges,
             page_info=PageInfo(
@@ -137,19 +144,32 @@ class Subject:
         )
 
     @strawberry.field(description="信用信息概要: visible record counts per category.")
-    def summary(self, info: Info[Context, None]) -> list[CategoryCount]:
-        info.context.disclose(self.view, self.view.records)
+    def summary(self) -> list[CategoryCount]:
         counts = {c: 0 for c in Category}
         for disclosed in self.view.records:
             counts[disclosed.record.category] += 1
         return [CategoryCount(category=c, count=n) for c, n in counts.items()]
 
+    def disclosed_by(self, field: str) -> Iterable[Disclosed]:
+        if field in _SHOWS_NOTHING:
+            return ()
+        if field in _SHOWS_REGISTRATION:
+            registration = self.view.registration
+            return () if registration is None else (registration,)
+        return self.view.records  # summary, and any field not named above
 
-def subject_type(view: SubjectView, today: date) -> Subject | None:
+
+# The code is the caller's own input and the kind follows from it; `records`
+# returns a connection whose own fields say what they show.
+_SHOWS_NOTHING = frozenset({"code", "kind", "records"})
+_SHOWS_REGISTRATION = frozenset({"name", "basicInfo"})
+
+
+def subject_type(view: SubjectView) -> Subject | None:
     """The schema object, or None when the viewer may see nothing about the subject."""
     if not view.visible:
         return None
-    return Subject(view=view, today=today, code=view.code, kind=view.kind)
+    return Subject(view=view, code=view.code, kind=view.kind)
 
 
 def parse_or_error(raw: str, argument: str) -> SubjectCode | GraphQLError:
@@ -164,20 +184,15 @@ async def resolve_subject(info: Info[Context, None], code: str) -> Subject | Non
     if isinstance(parsed, GraphQLError):
         raise parsed
     context = info.context
-    return subject_type(await context.view(parsed), context.today)
+    context.count_codes(1, "code")
+    return subject_type(await context.view(parsed))
 
 
 async def resolve_subjects(
     info: Info[Context, None], codes: list[str]
 ) -> list[Subject | GraphQLError | None]:
     context = info.context
-    limit = context.limits.max_batch
-    if len(codes) > limit:
-        raise bad_input(
-            f"At most {limit} codes per batch (got {len(codes)}); split the batch.",
-            argument="codes",
-            limit=limit,
-        )
+    context.count_codes(len(codes), "codes")
     parsed = [parse_or_error(code, f"codes[{i}]") for i, code in enumerate(codes)]
     valid = [p for p in parsed if isinstance(p, SubjectCode)]
     views = dict(
@@ -189,10 +204,7 @@ async def resolve_subjects(
     )
     # An invalid code fails only its own position: graphql-core raises an
     # Exception found in a list at that index, so the rest still arrive.
-    return [
-        p if isinstance(p, GraphQLError) else subject_type(views[p.value], context.today)
-        for p in parsed
-    ]
+    return [p if isinstance(p, GraphQLError) else subject_type(views[p.value]) for p in parsed]
 
 
 def _matches(d: Disclosed, categories: list[Category] | None, items: list[str] | None) -> bool:

@@ -67,5 +67,7 @@ def _pointed(spec: SourceSpec, bureau_url: str) -> SourceSpec:
 
 @pytest.fixture
 async def gateway(demo_config: GatewayConfig) -> AsyncIterator[Client]:
-    async with serve(create_app(demo_config, clock=lambda: NOW)) as client:
+    app = create_app(demo_config, clock=lambda: NOW)
+    async with serve(app) as client:
+        client.app = app
         yield client

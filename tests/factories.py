@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from gateway.config.catalogue import CatalogueItem, DetailField, Period, PeriodStart
 from gateway.domain import Category, DetailType, Openness, Provenance, SubjectKind
@@ -84,16 +84,19 @@ def consent(
     items: set[str],
     *,
     sensitive: bool = False,
-    valid_from: datetime = datetime(2026, 1, 1),
-    valid_until: datetime = datetime(2027, 1, 1),
+    valid_from: datetime = datetime(2026, 1, 1, tzinfo=UTC),
+    valid_until: datetime = datetime(2027, 1, 1, tzinfo=UTC),
+    purpose: str = "02",
+    revoked: bool = False,
 ) -> ConsentGrant:
     return ConsentGrant(
         consent_id="c-1",
         subject_code=subject_code,
         grantee_code=grantee,
-        purpose="02",
+        purpose=purpose,
         items=frozenset(items),
         valid_from=valid_from,
         valid_until=valid_until,
         sensitive_financial=sensitive,
+        revoked=revoked,
     )

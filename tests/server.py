@@ -23,6 +23,7 @@ class Client:
     def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
         self.session = session
         self.url = url
+        self.app: Starlette | None = None  # the app served, where a fixture keeps it
 
     async def post(
         self,

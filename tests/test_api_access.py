@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, PERSON
+from demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, PERSON, SOLE_PROPRIETORSHIP
 from gateway.config.loader import GatewayConfig
+from gateway.store.marks import Mark, RecordMark
+from gateway.store.store import Store
 from tests import viewers
 from tests.conftest import NOW
 from tests.server import Client
@@ -440,3 +442,86 @@ async def test_name_search_pages_with_cursors(gateway: Client) -> None:
     assert all(e["node"]["kind"] != "NATURAL_PERSON" for e in first["edges"])
     bad = await gateway.query(query, {"after": "not-a-cursor"})
     assert _codes(bad) == ["BAD_USER_INPUT"]
+
+
+# --- the record-state stage ---------------------------------------------------
+
+
+async def test_an_expired_penalty_stays_disclosed_while_the_subject_is_listed(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    """003 art. 35: 杭州蕙兰食品商行 is on the serious-dishonesty list since 2022, so its
+    2021 penalty, past its 3 years since 2024-10-12, is still disclosed to everyone."""
+    query = """query($code: String!) { subject(code: $code) { records {
+      edges { node { item { code } decidedOn disclosureUntil status } } } } }"""
+    body = await gateway.query(query, {"code": SOLE_PROPRIETORSHIP.code})
+    nodes = [e["node"] for e in body["data"]["subject"]["records"]["edges"]]
+    listed = [n for n in nodes if n["item"]["code"] == "SERIOUS_DISHONESTY_LIST"]
+    old = [n for n in nodes if n["decidedOn"] == "2021-10-12"]
+    assert [n["status"] for n in listed] == ["ACTIVE"]
+    assert old == [
+        {
+            "item": {"code": "ADM_PENALTY"},
+            "decidedOn": "2021-10-12",
+            "disclosureUntil": "2024-10-12",
+            "status": "ACTIVE",
+        }
+    ]
+    # The adverse company is on no list: its penalty of 2022, expired, stays withheld.
+    body = await gateway.query(query, {"code": ADVERSE_COMPANY.code})
+    days = {e["node"]["decidedOn"] for e in body["data"]["subject"]["records"]["edges"]}
+    assert "2022-09-20" not in days
+
+
+async def test_marks_in_the_store_reach_the_policy(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    assert gateway.app is not None
+    store: Store = gateway.app.state.services.store
+    query = """query($code: String!) { subject(code: $code) { records {
+      edges { node { id decidedOn status underObjection } } } } }"""
+    body = await gateway.query(query, {"code": SOLE_PROPRIETORSHIP.code})
+    nodes = {e["node"]["decidedOn"]: e["node"] for e in body["data"]["subject"]["records"]["edges"]}
+    recent, old = nodes["2025-04-18"], nodes["2021-10-12"]
+    assert (recent["underObjection"], old["status"]) == (False, "ACTIVE")
+    for mark, record in ((Mark.OBJECTION, recent), (Mark.WITHDRAWAL, old)):
+        await store.marks.add(
+            RecordMark(SOLE_PROPRIETORSHIP.code, record["id"], mark, NOW - timedelta(days=1))
+        )
+    # An expired mark changes nothing.
+    await store.marks.add(
+        RecordMark(
+            SOLE_PROPRIETORSHIP.code,
+            recent["id"],
+            Mark.SHIELD,
+            NOW - timedelta(days=9),
+            until=NOW - timedelta(days=2),
+        )
+    )
+    body = await gateway.query(query, {"code": SOLE_PROPRIETORSHIP.code})
+    public = {e["node"]["id"]: e["node"] for e in body["data"]["subject"]["records"]["edges"]}
+    assert public[recent["id"]]["underObjection"] is True  # annotated, still shown (000 art. 46)
+    assert old["id"] not in public  # withdrawn: gone from the public file (003 art. 43)
+    own = await gateway.query(
+        query,
+        {"code": SOLE_PROPRIETORSHIP.code},
+        viewers.subject(demo_config.auth, SOLE_PROPRIETORSHIP.code),
+    )
+    mine = {e["node"]["id"]: e["node"] for e in own["data"]["subject"]["records"]["edges"]}
+    assert mine[old["id"]]["status"] == "WITHDRAWN"  # the subject still sees it, marked
+
+
+async def test_a_warm_cache_serves_each_viewer_only_its_own_view(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    """The source cache holds data before the policy; viewers with different rights
+    alternating over a warm cache each get exactly their own view."""
+    unit = viewers.gov(demo_config.auth)
+    variables = {"code": ADVERSE_COMPANY.code}
+    first_public = _items(await gateway.query(FILE, variables))
+    first_unit = _items(await gateway.query(FILE, variables, unit))
+    assert set(first_public) < set(first_unit)
+    for _ in range(3):
+        assert _items(await gateway.query(FILE, variables)) == first_public
+        assert _items(await gateway.query(FILE, variables, unit)) == first_unit
+        assert "TAX_ARREARS" not in _items(await gateway.query(FILE, variables))

@@ -47,8 +47,8 @@ async def test_unreachable_source_gives_partial_data_and_names_it(client: Client
     subject = body["data"]["subject"]
     assert subject["name"] == fx.NAMES[fx.ACME]
     assert {e["node"]["id"] for e in subject["records"]["edges"]} == {
-        "provider:reg:1",
-        "provider:cf:11",
+        "provider:qy_djxx:1",
+        "provider:xzcf_xx:11",
     }
     [error] = body["errors"]
     assert error["extensions"] == {"code": "SOURCE_UNAVAILABLE", "source": "court"}
@@ -77,7 +77,28 @@ async def test_batch_over_the_limit_names_the_limit(client: Client) -> None:
     )
     [error] = body["errors"]
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "codes", "limit": 3}
-    assert "At most 3 codes" in error["message"]
+    assert "At most 3 subject codes per request" in error["message"]
+
+
+async def test_the_batch_limit_counts_every_code_in_the_request(client: Client) -> None:
+    """30 aliases of a 3-code batch do not make a 90-code request (001 art. 40)."""
+    codes = [fx.ACME, fx.BETA, fx.GAMMA_LP]
+    aliases = " ".join(f"a{i}: subjects(codes: $codes) {{ code }}" for i in range(30))
+    body = await client.query(f"query($codes: [String!]!) {{ {aliases} }}", {"codes": codes})
+    # `subjects` is a non-null list, so the refusal takes the whole answer with it.
+    assert body["data"] is None
+    refused = [e for e in body["errors"] if e["extensions"]["code"] == "BAD_USER_INPUT"]
+    assert refused
+    assert {e["extensions"]["limit"] for e in refused} == {3}
+    alone = await client.query(
+        "query($codes: [String!]!) { subjects(codes: $codes) { code } }", {"codes": codes}
+    )
+    assert [s["code"] for s in alone["data"]["subjects"]] == codes
+    singles = " ".join(f's{i}: subject(code: "{fx.ACME}") {{ code }}' for i in range(4))
+    body = await client.query(f"{{ {singles} }}")
+    assert [body["data"][f"s{i}"] is None for i in range(4)] == [False, False, False, True]
+    [error] = [e for e in body["errors"] if e["extensions"]["code"] == "BAD_USER_INPUT"]
+    assert (error["path"], error["extensions"]["limit"]) == (["s3"], 3)
 
 
 async def test_one_bad_code_in_a_batch_loses_nothing_else(client: Client) -> None:

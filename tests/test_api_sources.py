@@ -123,15 +123,32 @@ async def test_a_failing_bureau_costs_only_its_own_records(
     await _knobs(bureau_url, error_rate=1.0)
     config = _bureau(demo_config, retries=0, cache_ttl_s=0)
     async with _gateway(config) as client:
-        body = await client.query(_query())
+        body = await client.query(_query(), headers=viewers.gov(demo_config.auth))
     assert _errors(body) == [("SOURCE_UNAVAILABLE", "market_bureau")]
     assert "market_bureau" in body["errors"][0]["message"]
     assert _items(body) == {
+        "ADM_ENFORCEMENT",
         "ADM_PENALTY",
         "BUSINESS_ABNORMAL",
         "JUDGMENT_DEFAULTER",
         "REGISTRATION_ORG",
+        "SOCIAL_INSURANCE_ARREARS",
+        "TAX_ARREARS",
     }
+
+
+async def test_an_anonymous_lookup_never_reaches_a_bureau_of_authorized_items(
+    demo_config: GatewayConfig, bureau_url: str
+) -> None:
+    await _knobs(bureau_url, error_rate=1.0)
+    config = _bureau(demo_config, retries=0, cache_ttl_s=0)
+    async with _gateway(config) as client:
+        body = await client.query(_query())
+        assert await _calls(bureau_url) == 0
+        assert "errors" not in body  # the public loses nothing it could ever see
+        assert "REGISTRATION_ORG" in _items(body)
+        await client.query(_query(), headers=viewers.gov(demo_config.auth))
+        assert await _calls(bureau_url) == 1
 
 
 async def test_a_hanging_bureau_times_out_and_the_rest_arrives(
@@ -141,7 +158,7 @@ async def test_a_hanging_bureau_times_out_and_the_rest_arrives(
     config = _bureau(demo_config, retries=0, cache_ttl_s=0, timeout_s=0.3)
     async with _gateway(config) as client:
         started = time.perf_counter()
-        body = await client.query(_query())
+        body = await client.query(_query(), headers=viewers.gov(demo_config.auth))
         elapsed = time.perf_counter() - started
     assert _errors(body) == [("SOURCE_TIMEOUT", "market_bureau")]
     assert "REGISTRATION_ORG" in _items(body)
@@ -154,7 +171,7 @@ async def test_a_garbled_body_is_rejected_not_retried(
     await _knobs(bureau_url, malformed_rate=1.0)
     config = _bureau(demo_config, retries=2, cache_ttl_s=0)
     async with _gateway(config) as client:
-        body = await client.query(_query())
+        body = await client.query(_query(), headers=viewers.gov(demo_config.auth))
     assert _errors(body) == [("SOURCE_REJECTED", "market_bureau")]
     assert "REGISTRATION_ORG" in _items(body)
     assert await _calls(bureau_url) == 1
@@ -174,11 +191,11 @@ async def test_transient_failures_are_retried_then_the_breaker_opens(
         cache_ttl_s=0,
     )
     async with _gateway(config) as client:
-        await client.query(_query())
+        await client.query(_query(), headers=viewers.gov(demo_config.auth))
         assert await _calls(bureau_url) == 3  # one call and two retries
-        await client.query(_query())
+        await client.query(_query(), headers=viewers.gov(demo_config.auth))
         assert await _calls(bureau_url) == 6  # the second failed call opens the circuit
-        body = await client.query(_query())
+        body = await client.query(_query(), headers=viewers.gov(demo_config.auth))
         assert await _calls(bureau_url) == 6  # open: the bureau is not asked at all
     assert _errors(body) == [("SOURCE_UNAVAILABLE", "market_bureau")]
     assert "REGISTRATION_ORG" in _items(body)
@@ -190,10 +207,10 @@ async def test_a_recovering_bureau_closes_the_circuit(
     await _knobs(bureau_url, error_rate=1.0)
     config = _bureau(demo_config, retries=0, breaker_failures=1, breaker_reset_s=0.2, cache_ttl_s=0)
     async with _gateway(config) as client:
-        assert _errors(await client.query(_query()))
+        assert _errors(await client.query(_query(), headers=viewers.gov(demo_config.auth)))
         await _knobs(bureau_url, error_rate=0.0)
         await asyncio.sleep(0.25)
-        body = await client.query(_query())
+        body = await client.query(_query(), headers=viewers.gov(demo_config.auth))
     assert "errors" not in body
 
 
@@ -243,7 +260,7 @@ async def test_a_cached_bureau_is_asked_once_for_repeated_lookups(
 ) -> None:
     async with _gateway(demo_config) as client:
         for _ in range(3):
-            await client.query(_query())
+            await client.query(_query(), headers=viewers.gov(demo_config.auth))
         metrics = await _metrics(client)
     assert await _calls(bureau_url) == 1
     cache = metrics["market_bureau"]["cache"]
@@ -269,3 +286,26 @@ async def test_only_the_subject_declares_and_a_failed_write_is_not_retried(
         event.remove(engine.sync_engine, "before_cursor_execute", listener)
     assert _errors(failed) == [("INTERNAL_SERVER_ERROR", None)]
     assert len([s for s in inserts if s.startswith("INSERT")]) == 1
+
+
+async def test_one_deadline_bounds_every_source_call_with_its_retries(
+    demo_config: GatewayConfig, bureau_url: str
+) -> None:
+    """With the bureau hanging and retries that would wait for it 3 x 1 s, the answer
+    arrives by the request's deadline, the bureau a SOURCE_TIMEOUT, the rest intact."""
+    await _knobs(bureau_url, timeout_rate=1.0)
+    config = _bureau(demo_config, retries=2, retry_base_s=0.5, cache_ttl_s=0, timeout_s=1.0)
+    limits = replace(config.settings.limits, deadline_ms=600)
+    config = replace(config, settings=replace(config.settings, limits=limits))
+    unit = viewers.gov(demo_config.auth)
+    async with _gateway(config) as client:
+        await client.query(_query(CLEAN_COMPANY.code))  # warm connections
+        timings = []
+        for _ in range(5):
+            started = time.perf_counter()
+            body = await client.query(_query(), headers=unit)
+            timings.append(time.perf_counter() - started)
+            assert _errors(body) == [("SOURCE_TIMEOUT", "market_bureau")]
+            assert {"REGISTRATION_ORG", "TAX_ARREARS"} <= _items(body)
+    # Not a speed goal: without the deadline each request would take over 3 s.
+    assert max(timings) < 0.6 + 0.5, timings

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from gateway.domain import Category, Openness, SubjectKind
-from gateway.policy import Basis, Decision, Denial, SubjectState, decide
+from gateway.domain import Category, Openness, RecordStatus, SubjectKind
+from gateway.policy import (
+    Basis,
+    Decision,
+    Denial,
+    SubjectState,
+    consent_unusable,
+    consentable,
+    decide,
+    item_access,
+    openable_items,
+)
 from gateway.viewer import ANONYMOUS, DutyGrant, Viewer, ViewerKind
 from tests.factories import consent, item, record
 
-TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)  # 12:00 in China
 ORG, PERSON, BANK, OTHER_BANK = "ORG", "PERSON", "BANK", "OTHER_BANK"
 PUBLIC = item("PUB", Category.ADVERSE, Openness.PUBLIC)
 PUBLIC_FOR_PERSONS = item("DEFAULTER", Category.ADVERSE, Openness.PUBLIC, public_for_persons=True)
@@ -33,7 +43,7 @@ GOV_NO_DUTY = Viewer(ViewerKind.GOV_UNIT, "GOV")
 
 def bank(subject: str, items: set[str], **kwargs: object) -> Viewer:
     grant = consent(subject, BANK, items, **kwargs)  # type: ignore[arg-type]
-    return Viewer(ViewerKind.INSTITUTION, BANK, consents={subject: (grant,)})
+    return Viewer(ViewerKind.INSTITUTION, BANK, consents={subject: (grant,)}, purpose="02")
 
 
 ORG_STATE = SubjectState(ORG, SubjectKind.LEGAL_PERSON)
@@ -172,7 +182,7 @@ ROWS = [
     ),
     (
         "bank consent expired",
-        bank(ORG, {"AUTH"}, valid_until=datetime(2026, 11, 1)),
+        bank(ORG, {"AUTH"}, valid_until=datetime(2026, 11, 1, tzinfo=UTC)),
         ORG_STATE,
         AUTHORIZED,
         {},
@@ -182,7 +192,7 @@ ROWS = [
     ),
     (
         "bank consent not yet valid",
-        bank(ORG, {"AUTH"}, valid_from=datetime(2026, 12, 1)),
+        bank(ORG, {"AUTH"}, valid_from=datetime(2026, 12, 1, tzinfo=UTC)),
         ORG_STATE,
         AUTHORIZED,
         {},
@@ -299,6 +309,66 @@ ROWS = [
         False,
     ),
     (
+        "withdrawn withheld (003 art. 43)",
+        GOV,
+        ORG_STATE,
+        INTERNAL,
+        {"withdrawn": True},
+        False,
+        Denial.FORBIDDEN,
+        False,
+    ),
+    (
+        "self sees withdrawn",
+        SELF_ORG,
+        ORG_STATE,
+        PUBLIC,
+        {"withdrawn": True},
+        True,
+        Basis.SELF,
+        False,
+    ),
+    (
+        "bank consent for another purpose",
+        replace(bank(ORG, {"AUTH"}), purpose="03"),
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "bank consent without a stated purpose",
+        replace(bank(ORG, {"AUTH"}), purpose=None),
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "another bank holding the consent (grantee check)",
+        replace(bank(ORG, {"AUTH"}), code=OTHER_BANK),
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "bank consent revoked",
+        bank(ORG, {"AUTH"}, revoked=True),
+        ORG_STATE,
+        AUTHORIZED,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
         "under objection still disclosed",
         ANONYMOUS,
         ORG_STATE,
@@ -328,7 +398,7 @@ def test_policy_table(
     flags = dict(flags)
     until = date(2026, 1, 1) if flags.pop("expired", False) else date(2030, 1, 1)
     subject_record = record(catalogue_item, subject.code, disclosure_until=until, **flags)  # type: ignore[arg-type]
-    decision = decide(viewer, subject, subject_record, TODAY)
+    decision = decide(viewer, subject, subject_record, NOW)
     assert decision.allowed is allowed, decision.reason
     assert (decision.basis if allowed else decision.denial) is outcome
     assert decision.logged is logged
@@ -336,7 +406,7 @@ def test_policy_table(
 
 
 def _decide(viewer: Viewer, sensitive_item: object = SENSITIVE) -> Decision:
-    return decide(viewer, PERSON_STATE, record(sensitive_item, PERSON), TODAY)  # type: ignore[arg-type]
+    return decide(viewer, PERSON_STATE, record(sensitive_item, PERSON), NOW)  # type: ignore[arg-type]
 
 
 def test_sensitive_financial_needs_a_consent_naming_it() -> None:
@@ -349,10 +419,97 @@ def test_sensitive_financial_needs_a_consent_naming_it() -> None:
 
 
 def test_organisations_are_never_redacted() -> None:
-    decision = decide(bank(ORG, {"TAX"}), ORG_STATE, record(SENSITIVE, ORG), TODAY)
+    decision = decide(bank(ORG, {"TAX"}), ORG_STATE, record(SENSITIVE, ORG), NOW)
     assert decision.allowed
     assert not decision.redact_sensitive
 
 
 def test_the_subject_code_must_match_for_self() -> None:
-    assert not decide(SOMEONE_ELSE, ORG_STATE, record(INTERNAL, ORG), TODAY).allowed
+    assert not decide(SOMEONE_ELSE, ORG_STATE, record(INTERNAL, ORG), NOW).allowed
+
+
+def test_record_status_comes_from_the_policy() -> None:
+    expired = record(PUBLIC, ORG, disclosure_until=date(2026, 1, 1))
+    assert decide(SELF_ORG, ORG_STATE, expired, NOW).status is RecordStatus.EXPIRED
+    listed = replace(ORG_STATE, on_serious_dishonesty_list=True)
+    assert decide(ANONYMOUS, listed, expired, NOW).status is RecordStatus.ACTIVE
+    assert decide(SELF_ORG, ORG_STATE, replace(expired, repaired=True), NOW).status is (
+        RecordStatus.REPAIRED
+    )
+
+
+def test_the_disclosure_period_ends_on_china_s_calendar_day() -> None:
+    last_day = record(PUBLIC, ORG, disclosure_until=date(2026, 11, 23))
+    # 2026-11-23 15:59 UTC is still the 23rd in China; 16:00 UTC is the 24th.
+    assert decide(
+        ANONYMOUS, ORG_STATE, last_day, datetime(2026, 11, 23, 15, 59, tzinfo=UTC)
+    ).allowed
+    assert not decide(
+        ANONYMOUS, ORG_STATE, last_day, datetime(2026, 11, 23, 16, tzinfo=UTC)
+    ).allowed
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({}, None),
+        ({"code": OTHER_BANK}, "was granted to another institution (003 art. 20)"),
+        ({"purpose": None}, "state the query purpose in the X-Query-Purpose header (003 art. 20)"),
+        ({"purpose": "03"}, "was granted for purpose 02, not 03 (003 art. 20)"),
+        ({"kind": ViewerKind.GOV_UNIT}, "consents are for institutions"),
+    ],
+)
+def test_consent_usability_is_decided_in_one_place(
+    change: dict[str, object], problem: str | None
+) -> None:
+    viewer = replace(bank(ORG, {"AUTH"}), **change)  # type: ignore[arg-type]
+    grant = viewer.consents_for(ORG)[0]
+    assert consent_unusable(viewer, grant, NOW) == problem
+
+
+def test_consent_validity_is_checked_to_the_second() -> None:
+    until = NOW + timedelta(seconds=1)
+    viewer = bank(ORG, {"AUTH"}, valid_from=NOW, valid_until=until)
+    grant = viewer.consents_for(ORG)[0]
+    assert consent_unusable(viewer, grant, NOW - timedelta(seconds=1)) == "is not valid yet"
+    assert consent_unusable(viewer, grant, NOW) is None
+    assert consent_unusable(viewer, grant, until) == "has expired"
+    assert decide(viewer, ORG_STATE, record(AUTHORIZED, ORG), NOW).allowed
+    assert not decide(viewer, ORG_STATE, record(AUTHORIZED, ORG), until).allowed
+    revoked = bank(ORG, {"AUTH"}, revoked=True)
+    assert consent_unusable(revoked, revoked.consents_for(ORG)[0], NOW) == (
+        "has been revoked by the subject"
+    )
+
+
+def test_internal_items_cannot_be_consented_to() -> None:
+    assert consentable(INTERNAL) is not None
+    assert consentable(AUTHORIZED) is None
+    assert consentable(PUBLIC) is None
+
+
+def test_item_access_needs_no_record() -> None:
+    assert item_access(ANONYMOUS, ORG_STATE, PUBLIC, NOW).allowed
+    assert item_access(ANONYMOUS, ORG_STATE, AUTHORIZED, NOW).denial is Denial.CONSENT_REQUIRED
+    assert item_access(bank(ORG, {"AUTH"}), ORG_STATE, AUTHORIZED, NOW).basis is Basis.CONSENT
+
+
+def test_sources_are_asked_only_for_items_the_viewer_may_open() -> None:
+    catalogue = [PUBLIC, PUBLIC_FOR_PERSONS, AUTHORIZED, INTERNAL, COMMENDATION]
+    subjects = [ORG_STATE, PERSON_STATE]
+    assert openable_items(ANONYMOUS, subjects, catalogue, NOW) == {"PUB", "DEFAULTER", "HONOUR"}
+    assert openable_items(ANONYMOUS, [PERSON_STATE], catalogue, NOW) == {"DEFAULTER"}
+    assert openable_items(bank(ORG, {"AUTH"}), [ORG_STATE], catalogue, NOW) == {
+        "PUB",
+        "DEFAULTER",
+        "HONOUR",
+        "AUTH",
+    }
+    assert openable_items(GOV, [ORG_STATE], catalogue, NOW) == {
+        "PUB",
+        "DEFAULTER",
+        "HONOUR",
+        "AUTH",
+        "INT",
+    }
+    assert openable_items(SELF_ORG, [ORG_STATE], catalogue, NOW) == {i.code for i in catalogue}

@@ -58,5 +58,35 @@ ROWS: dict[str, list[Row]] = {
             CF_GSJZQ=d(2028, 4, 18),
             CF_CFJG=_GONGSHU_SAMR,
         ),
+        # Past its 3 years since 2024-10-12, yet still disclosed: the firm is
+        # on the serious-dishonesty list below (003 art. 35).
+        penalty(
+            S.code,
+            S.name,
+            CF_WSH="杭拱市监罚〔2021〕96号",
+            CF_WFXW="经营病死、毒死或者死因不明的禽、畜、兽、水产动物肉类",
+            CF_SY="当事人经营未经检验检疫的冷冻禽肉制品35公斤",
+            CF_YJ="《中华人民共和国食品安全法》第一百二十三条",
+            CF_CFLB="罚款；没收违法所得",
+            CF_NR="罚款人民币100000元，没收违法所得人民币2100元",
+            CF_NR_FK=10.0,
+            CF_JDRQ=d(2021, 10, 12),
+            CF_GSJZQ=d(2024, 10, 12),
+            CF_CFJG=_GONGSHU_SAMR,
+        ),
+    ],
+    "qy_yzsx": [
+        {
+            "tyshxydm": S.code,
+            "qymc": S.name,
+            "lrrq": d(2022, 1, 10),
+            "lrsy": "因经营未经检验检疫的禽肉制品受到较重行政处罚（杭拱市监罚〔2021〕96号）",
+            "lryj": "《市场监督管理严重违法失信名单管理办法》第七条",
+            "lrwsh": "杭拱市监严失〔2022〕3号",
+            "lrjg": _GONGSHU_SAMR,
+            "yctj": "列入之日起满三年且未再受到较重行政处罚的，可申请移出",
+            "ycrq": None,
+            "ycyy": None,
+        },
     ],
 }

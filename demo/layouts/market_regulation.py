@@ -87,6 +87,23 @@ ycjg TEXT  作出决定机关（移出）""",
         ("tyshxydm",),
     ),
     table_def(
+        "qy_yzsx",
+        "严重违法失信名单（严重失信主体名单）",
+        """
+xh INTEGER PRIMARY KEY  序号
+tyshxydm TEXT NOT NULL  统一社会信用代码
+qymc TEXT  企业名称
+lrrq TEXT  列入日期 YYYYMMDD
+lrsy TEXT  列入事由
+lryj TEXT  列入依据
+lrwsh TEXT  列入决定书文号
+lrjg TEXT  作出决定机关（列入）
+yctj TEXT  移出条件及程序
+ycrq TEXT  移出日期 YYYYMMDD
+ycyy TEXT  移出原因""",
+        ("tyshxydm",),
+    ),
+    table_def(
         "t_xzqz",
         "行政强制",
         """

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from gateway.config.reader import Problems, Table
-from gateway.domain import Category, DetailType, Openness, SubjectKind
+from gateway.domain import Category, DetailType, ListKind, Openness, SubjectKind
 from gateway.forbidden import forbidden_concept
 
 _PERIOD = re.compile(r"^(\d+)([ymd])$")
@@ -67,6 +67,8 @@ class CatalogueItem:
     legal_basis: str
     registration: bool
     fields: tuple[DetailField, ...]
+    # A record of this item is the subject's membership of that list while it lasts.
+    listing: ListKind | None = None
 
     def field(self, key: str) -> DetailField | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -119,6 +121,7 @@ def _item(t: Table) -> CatalogueItem:
         legal_basis=t.string("legal_basis"),
         registration=t.boolean("registration"),
         fields=tuple(_fields(t.table("fields"))),
+        listing=t.enum("listing", ListKind) if t.has("listing") else None,
     )
 
 
@@ -136,6 +139,7 @@ _ITEM_KEYS = {
     "legal_basis",
     "registration",
     "fields",
+    "listing",
 }
 
 

@@ -34,6 +34,7 @@ class Limits:
     max_tokens: int = 2_000  # lexical tokens in one document
     max_body_bytes: int = 1_048_576  # request body (413 beyond)
     max_header_bytes: int = 32_768  # all request headers together (431 beyond)
+    deadline_ms: int = 3_000  # one request's source calls, retries and waits included
 
 
 @dataclass(frozen=True, slots=True)

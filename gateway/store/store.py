@@ -7,18 +7,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from gateway.store.consents import Consents
 from gateway.store.declarations import Declarations
 from gateway.store.engine import store_engine
+from gateway.store.marks import RecordMarks
 from gateway.store.migrate import upgrade
 from gateway.store.querylog import QueryLog
 
 
 class Store:
-    """Consents, the query log and declarations over one engine."""
+    """Consents, the query log, declarations and record marks over one engine."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.consents = Consents(engine)
         self.query_log = QueryLog(engine)
         self.declarations = Declarations(engine)
+        self.marks = RecordMarks(engine)
 
     @classmethod
     def open(cls, url: str) -> Store:

@@ -1,0 +1,228 @@
+"""The query log records exactly what each response carried, whatever field carried it.
+
+Generated from the schema: every leaf field reachable from ``Subject`` is asked
+for alone, by a consented bank and by a unit in a duty matter, and the entry
+written must list exactly the non-public items that field showed. A field
+added to the schema without a rule here fails ``test_every_field_has_a_rule``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
+
+import pytest
+from graphql import (
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+)
+
+from demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, PERSON
+from gateway.config.loader import GatewayConfig
+from gateway.store.querylog import LogEntry
+from resolvers.schema import build_schema
+from service.app import create_app
+from tests import viewers
+from tests.conftest import NOW
+from tests.server import Client, serve
+
+SCHEMA: GraphQLSchema = build_schema()._schema
+
+
+def _object(kind: GraphQLOutputType) -> GraphQLObjectType | None:
+    while isinstance(kind, GraphQLNonNull | GraphQLList):
+        kind = kind.of_type
+    return kind if isinstance(kind, GraphQLObjectType) else None
+
+
+def leaf_paths(kind: GraphQLObjectType, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every path from ``kind`` down to a scalar or enum field."""
+    for name, field in kind.fields.items():
+        child = _object(field.type)
+        if child is None:
+            yield (*prefix, name)
+        else:
+            yield from leaf_paths(child, (*prefix, name))
+
+
+SUBJECT_PATHS = sorted(leaf_paths(SCHEMA.type_map["Subject"]))  # type: ignore[arg-type]
+
+
+# What each part of a subject shows: nothing, its registration, the records on
+# the page, or every record the viewer may see (counts, paging, summaries).
+RULES: Sequence[tuple[tuple[str, ...], str]] = (
+    (("code",), "nothing"),
+    (("kind",), "nothing"),
+    (("name",), "registration"),
+    (("basicInfo",), "registration"),
+    (("records", "edges"), "page"),
+    (("records", "totalCount"), "all"),
+    (("records", "pageInfo"), "all"),
+    (("summary",), "all"),
+)
+
+
+def rule_for(path: tuple[str, ...]) -> str | None:
+    return next((rule for prefix, rule in RULES if path[: len(prefix)] == prefix), None)
+
+
+def selection(path: tuple[str, ...]) -> str:
+    head, *rest = path
+    if head == "records":
+        head = "records(first: 2)"  # a page: only its items are logged
+    return head if not rest else f"{head} {{ {selection(tuple(rest))} }}"
+
+
+def test_every_field_has_a_rule() -> None:
+    assert SUBJECT_PATHS, "no paths found under Subject"
+    missing = [".".join(p) for p in SUBJECT_PATHS if rule_for(p) is None]
+    assert missing == [], f"say in RULES what these Subject fields disclose: {missing}"
+
+
+@dataclass
+class Spy:
+    """Every query-log entry appended, as the store received them; ``fail`` breaks the store."""
+
+    entries: list[LogEntry]
+    fail: bool = False
+
+    def take(self) -> list[LogEntry]:
+        taken, self.entries[:] = list(self.entries), []
+        return taken
+
+
+@pytest.fixture
+async def logged(demo_config: GatewayConfig) -> AsyncIterator[tuple[Client, Spy]]:
+    app = create_app(demo_config, clock=lambda: NOW)
+    async with serve(app) as client:
+        log = app.state.services.store.query_log
+        spy = Spy([])
+        append = log.append
+
+        async def spying(entries: Sequence[LogEntry]) -> None:
+            if spy.fail:
+                raise RuntimeError("the query log is unavailable")
+            spy.entries.extend(entries)
+            await append(entries)
+
+        log.append = spying
+        yield client, spy
+
+
+async def consent_token(client: Client, config: GatewayConfig, subject: str) -> str:
+    body = await client.query(
+        """mutation($grantee: String!) { grantConsent(input: {grantee: $grantee,
+          purpose: "02", categories: [BASIC, ADVERSE, COMMENDATORY, OTHER],
+          validUntil: "2027-05-31T00:00:00Z"}) { token } }""",
+        {"grantee": viewers.BANK},
+        headers=viewers.subject(config.auth, subject),
+    )
+    token: str = body["data"]["grantConsent"]["token"]
+    return token
+
+
+RECORDS = '{ subject(code: "%s") { records { edges { node { item { code } openness } } } } }'
+
+
+async def shown(client: Client, headers: dict[str, str], code: str) -> list[tuple[str, str]]:
+    """(item, openness) of every record ``headers``' viewer may see, newest first."""
+    body = await client.query(RECORDS % code, headers=headers)
+    edges = body["data"]["subject"]["records"]["edges"]
+    return [(e["node"]["item"]["code"], e["node"]["openness"]) for e in edges]
+
+
+def expected(rule: str, visible: list[tuple[str, str]]) -> set[str]:
+    """The items a field under ``rule`` shows that are not public (an organisation's)."""
+    records = {"nothing": [], "registration": [], "page": visible[:2], "all": visible}[rule]
+    return {item for item, openness in records if openness != "PUBLIC"}
+
+
+@pytest.mark.parametrize("who", ["bank", "unit"])
+async def test_each_field_logs_exactly_what_it_showed(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig, who: str
+) -> None:
+    client, spy = logged
+    if who == "bank":
+        token = await consent_token(client, demo_config, ADVERSE_COMPANY.code)
+        headers = viewers.bank(demo_config.auth, token)
+    else:
+        headers = viewers.gov(demo_config.auth)
+    visible = await shown(client, headers, ADVERSE_COMPANY.code)
+    assert {o for _, o in visible} >= {"PUBLIC", "AUTHORIZED"}, visible
+    assert any(o != "PUBLIC" for _, o in visible[:2]), "the first page must show non-public"
+    spy.take()
+    for path in SUBJECT_PATHS:
+        query = f'{{ subject(code: "{ADVERSE_COMPANY.code}") {{ {selection(path)} }} }}'
+        body = await client.query(query, headers=headers)
+        assert "errors" not in body, (path, body)
+        entries = spy.take()
+        want = expected(rule_for(path) or "all", visible)
+        got = {item for entry in entries for item in entry.items}
+        assert got == want, ".".join(path)
+        assert len(entries) == (1 if want else 0), ".".join(path)
+        if entries:
+            assert entries[0].subject_code == ADVERSE_COMPANY.code
+            assert entries[0].viewer_code == (viewers.BANK if who == "bank" else viewers.UNIT)
+
+
+async def test_the_subject_itself_and_the_public_write_nothing(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig
+) -> None:
+    client, spy = logged
+    everything = " ".join(selection(p) for p in SUBJECT_PATHS)
+    query = f'{{ subject(code: "{ADVERSE_COMPANY.code}") {{ {everything} }} }}'
+    for headers in (viewers.company(demo_config.auth), {}):
+        body = await client.query(query, headers=headers)
+        assert body["data"]["subject"]["records"]["totalCount"] > 0
+    assert spy.take() == []
+
+
+BATCH = """query($codes: [String!]!) { subjects(codes: $codes) {
+  code records { edges { node { item { code } } } } } }"""
+
+
+async def test_a_consented_batch_writes_one_entry_per_subject(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig
+) -> None:
+    client, spy = logged
+    codes = [ADVERSE_COMPANY.code, CLEAN_COMPANY.code, PERSON.code]
+    tokens = [await consent_token(client, demo_config, code) for code in codes]
+    spy.take()
+    body = await client.query(
+        BATCH,
+        {"codes": codes},
+        viewers.bank(demo_config.auth),
+        extensions={"consentTokens": tokens},
+    )
+    assert "errors" not in body, body
+    entries = spy.take()
+    assert sorted(e.subject_code for e in entries) == sorted(codes)
+    for entry, subject in zip(
+        sorted(entries, key=lambda e: e.subject_code),
+        sorted(body["data"]["subjects"], key=lambda s: s["code"]),
+        strict=True,
+    ):
+        shown_items = {e["node"]["item"]["code"] for e in subject["records"]["edges"]}
+        assert set(entry.items) <= shown_items
+        assert entry.consent_id is not None
+        assert entry.purpose == "02"
+
+
+async def test_a_failed_append_withholds_the_answer_and_says_so(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig
+) -> None:
+    client, spy = logged
+    headers = viewers.gov(demo_config.auth)
+    query = f'{{ subject(code: "{ADVERSE_COMPANY.code}") {{ records {{ totalCount }} }} }}'
+    ok = await client.query(query, headers=headers)
+    assert ok["data"]["subject"]["records"]["totalCount"] > 0
+    assert spy.take()
+    spy.fail = True
+    failed = await client.query(query, headers=headers)
+    assert failed.get("data") is None
+    [error] = failed["errors"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "could not be recorded, so nothing was disclosed" in error["message"]

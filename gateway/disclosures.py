@@ -23,10 +23,11 @@ class Disclosures:
 
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
+        self._duty = viewer.duty.matter_code if viewer.duty else None
         self._items: dict[_Key, set[str]] = {}
 
     def add(self, shown: Iterable[Disclosed]) -> None:
-        duty = self.viewer.duty.matter_code if self.viewer.duty else None
+        duty = self._duty
         for disclosed in shown:
             decision = disclosed.decision
             if not decision.logged:

@@ -95,6 +95,9 @@ class RawRecord:
     subject_name: str | None = None
     subject_kind: SubjectKind | None = None
     details: Mapping[str, DetailValue] = field(default_factory=dict)
+    # Which part of the source's configuration produced it (an SQL mapping, a
+    # bureau record type), named in diagnostics; never served.
+    origin: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

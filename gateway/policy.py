@@ -176,14 +176,29 @@ def openable_items(
     catalogue: Iterable[CatalogueItem],
     now: datetime,
 ) -> frozenset[str]:
-    """Items this viewer may open of at least one of ``subjects``: what sources are asked for."""
-    items = tuple(catalogue)
-    return frozenset(
-        item.code
-        for subject in subjects
-        for item in items
-        if item_access(viewer, subject, item, now).allowed
-    )
+    """Items this viewer may open of at least one of ``subjects``: what sources are asked for.
+
+    Every item is judged by :func:`item_access`. What a viewer may open without a
+    consent depends on the subject's kind only, so it is judged once per kind;
+    then the items of each subject's consents, and everything of the viewer itself.
+    """
+    items = {item.code: item for item in catalogue}
+    subjects = list(subjects)
+    if any(viewer.is_subject(s.code) for s in subjects):
+        return frozenset(items)
+    openable: set[str] = set()
+    for kind in {s.kind for s in subjects}:
+        anyone = SubjectState("", kind)  # no code: neither the viewer nor consented to
+        openable |= {
+            c for c, item in items.items() if item_access(viewer, anyone, item, now).allowed
+        }
+    for subject in subjects:
+        for grant in viewer.consents_for(subject.code):
+            for code in grant.items - openable:
+                item = items.get(code)
+                if item is not None and item_access(viewer, subject, item, now).allowed:
+                    openable.add(code)
+    return frozenset(openable)
 
 
 def _by_openness(

@@ -98,6 +98,7 @@ class Normaliser:
         # kind, by (source, item code), for /metrics; a source sending them is
         # misconfigured, and its rows are never served.
         self.dropped: Counter[tuple[str, str]] = Counter()
+        self._warned: set[tuple[str, str | None, str]] = set()
 
     def normalise(self, raw: RawRecord, provenance: Provenance) -> CreditRecord | None:
         item = self.catalogue.get(raw.item)
@@ -126,13 +127,15 @@ class Normaliser:
 
     def _drop(self, raw: RawRecord, item: CatalogueItem) -> None:
         key = (raw.source, item.code)
-        if key not in self.dropped:
-            # Once per source and item, not once per row. The record id (for SQL,
-            # "<mapping>:<row id>") names the mapping; the subject code is not logged.
+        if (raw.source, raw.origin, item.code) not in self._warned:
+            # Once per source, mapping and item, not once per row; the subject
+            # code is not logged.
+            self._warned.add((raw.source, raw.origin, item.code))
             log.warning(
-                "source %s sent %s records for subjects the item does not apply to "
-                "(it applies to %s), e.g. record %s; dropping them, logged once",
+                "source %s, mapping %s, sent %s records for subjects the item does not "
+                "apply to (it applies to %s), e.g. record %s; dropping them, logged once",
                 raw.source,
+                raw.origin or "-",
                 item.code,
                 ", ".join(sorted(item.subject_kinds)),
                 raw.record_id,

@@ -54,7 +54,10 @@ class Context:
         self.notices = list(notices)
         self.denials: list[GraphQLError] = []
         self.disclosures = Disclosures(viewer)
+        # What each selection of a disclosing type shows (resolvers.disclosure).
+        self.selections: dict[tuple[object, ...], object] = {}
         self._views: dict[str, SubjectView] = {}
+        self._parsed: dict[str, SubjectCode] = {}
         self._codes_asked = 0
 
     @property
@@ -80,6 +83,7 @@ class Context:
         """The subject as this request's viewer may see it (policy applied once)."""
         view = self._views.get(code.value)
         if view is None:
+            self._parsed[code.value] = code
             loaded = await self.subjects.load(code.value)
             view = view_subject(self.access, loaded.state, loaded.records)
             self._views[code.value] = view
@@ -91,7 +95,7 @@ class Context:
             self.subjects.clear(code)
 
     def disclose(self, shown: Iterable[Disclosed]) -> None:
-        """Note what the response carries, for the query log (see DisclosureRecording)."""
+        """Note what the response carries, for the query log (resolvers.disclosure)."""
         self.disclosures.add(shown)
 
     def deny_items(self, view: SubjectView, items: Iterable[str], path: Path) -> None:
@@ -124,7 +128,7 @@ class Context:
         # One call per batch tick: every subject asked for in this tick, every
         # source asked once, concurrently, for what this viewer may open; the
         # gateway's own marks read in the same tick.
-        parsed = [parse_code(code) for code in codes]
+        parsed = [self._parsed.get(code) or parse_code(code) for code in codes]
         services = self.services
         outcome, marks = await asyncio.gather(
             services.sources.fetch(codes, self._items_to_ask(parsed), deadline=self.deadline),

@@ -2,53 +2,112 @@
 
 No field reports what it returns. Every schema object that carries a
 subject's information is :class:`Disclosing`: it says which records each of
-its fields shows. :class:`DisclosureRecording` asks it after every field that
-resolved, so the query log lists exactly the items that left in this
-response, whichever field (present or future) carried them. A field an
-object does not name shows everything the object holds: a new field logs too
-much before it can log too little.
+its fields shows. graphql-core asks an object type's ``is_type_of`` once for
+every object it puts into the response, with the fields selected on it; the
+base class answers by noting what those fields show. So the query log lists
+exactly the items that left in this response, whichever field (present or
+future) carried them, and an object that is built but not returned logs
+nothing. A field an object does not name shows everything the object holds:
+a new field logs too much before it can log too little.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from inspect import isawaitable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from strawberry.extensions import SchemaExtension
+from graphql import (
+    BooleanValueNode,
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLResolveInfo,
+    InlineFragmentNode,
+    SelectionNode,
+    VariableNode,
+)
 
 from gateway.visibility import Disclosed
 
 
 class Disclosing:
-    """A schema object carrying a subject's information."""
+    """A schema object carrying a subject's information.
 
-    def disclosed_by(self, field: str) -> Iterable[Disclosed]:
-        """The records that field ``field`` of this object shows."""
+    ``shows(fields)`` says, once per selection, what a set of selected fields
+    shows (anything falsy: nothing); ``disclosed(shown)`` lists the records that
+    means for one object.
+    """
+
+    @classmethod
+    def shows(cls, fields: frozenset[str]) -> object:
         raise NotImplementedError
 
+    def disclosed(self, shown: Any) -> Iterable[Disclosed]:
+        raise NotImplementedError
 
-class DisclosureRecording(SchemaExtension):
-    """After each field of a :class:`Disclosing` object resolves, note what it showed."""
-
-    def resolve(
-        self,
-        _next: Callable[..., Any],
-        root: Any,
-        info: Any,  # graphql-core's GraphQLResolveInfo
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        result = _next(root, info, *args, **kwargs)
-        if not isinstance(root, Disclosing):
-            return result
-        if isawaitable(result):
-            return _then_disclose(result, root, info)
-        info.context.disclose(root.disclosed_by(info.field_name))
-        return result
+    @classmethod
+    def is_type_of(cls, obj: Any, info: GraphQLResolveInfo[Any]) -> bool:
+        """graphql-core's per-object check, called as ``obj`` enters the response."""
+        if not isinstance(obj, cls):
+            return False
+        context = info.context
+        key = (cls, *map(id, info.field_nodes))
+        shown = context.selections.get(key, _UNSEEN)
+        if shown is _UNSEEN:
+            # Every object of a list shares its selection: worked out once per request.
+            shown = context.selections[key] = cls.shows(selected_fields(info))
+        if shown:
+            context.disclose(obj.disclosed(shown))
+        return True
 
 
-async def _then_disclose(result: Awaitable[Any], root: Disclosing, info: Any) -> Any:
-    value = await result
-    info.context.disclose(root.disclosed_by(info.field_name))
-    return value
+_UNSEEN = object()
+
+
+def selected_fields(info: GraphQLResolveInfo[Any]) -> frozenset[str]:
+    """The names of the fields selected on the object ``info``'s field returns.
+
+    Through fragments and inline fragments, honouring @skip and @include; a
+    condition it cannot read counts as selected (logging more, never less).
+    """
+    return frozenset(_walk(info))
+
+
+def _walk(info: GraphQLResolveInfo[Any]) -> Iterator[str]:
+    stack = [node.selection_set for node in info.field_nodes if node.selection_set]
+    spread: set[str] = set()
+    # graphql-core types these as VariableValues, but hands resolvers the coerced dict.
+    values: Any = info.variable_values
+    variables: dict[str, Any] = getattr(values, "coerced", values)
+    while stack:
+        for selection in stack.pop().selections:
+            if not _included(selection, variables):
+                continue
+            if isinstance(selection, FieldNode):
+                if selection.name.value != "__typename":
+                    yield selection.name.value
+            elif isinstance(selection, InlineFragmentNode):
+                stack.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = info.fragments.get(name)
+                if fragment is not None and name not in spread:
+                    spread.add(name)
+                    stack.append(fragment.selection_set)
+
+
+def _included(selection: SelectionNode, variables: dict[str, Any]) -> bool:
+    for directive in selection.directives or ():
+        name = directive.name.value
+        if name not in ("skip", "include"):
+            continue
+        arguments = directive.arguments or ()
+        condition = next((a.value for a in arguments if a.name.value == "if"), None)
+        if isinstance(condition, BooleanValueNode):
+            value: object = condition.value
+        elif isinstance(condition, VariableNode):
+            value = variables.get(condition.name.value)
+        else:
+            continue
+        if isinstance(value, bool) and value is (name == "skip"):
+            return False
+    return True

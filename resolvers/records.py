@@ -30,7 +30,7 @@ class RecordDetailType:
     description="社会信用信息: one fact about one subject from one source, as disclosed to you.",
 )
 class CreditRecordType(Disclosing):
-    disclosed: strawberry.Private[Disclosed]
+    disclosed_record: strawberry.Private[Disclosed]
     id: strawberry.ID = strawberry.field(description="Stable id: source, table and source row id.")
     item: CatalogueItemType = strawberry.field(
         description="The catalogue item this record belongs to (gives openness and period)."
@@ -56,8 +56,12 @@ class CreditRecordType(Disclosing):
         description="Typed attributes declared by the catalogue item; nothing else is returned."
     )
 
-    def disclosed_by(self, field: str) -> Iterable[Disclosed]:
-        return (self.disclosed,)
+    @classmethod
+    def shows(cls, fields: frozenset[str]) -> bool:
+        return bool(fields)  # any field of a record shows the record
+
+    def disclosed(self, shown: bool) -> Iterable[Disclosed]:
+        return (self.disclosed_record,)
 
 
 def record_type(disclosed: Disclosed) -> CreditRecordType:
@@ -68,7 +72,7 @@ def record_type(disclosed: Disclosed) -> CreditRecordType:
         if not (decision.redact_sensitive and d.sensitive_financial)
     ]
     return CreditRecordType(
-        disclosed=disclosed,
+        disclosed_record=disclosed,
         id=strawberry.ID(record.id),
         item=item_type(record.item),
         category=record.category,

@@ -11,7 +11,6 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionContext
 
 from gateway.config.settings import Limits
-from resolvers.disclosure import DisclosureRecording
 from resolvers.document_checks import DocumentCache, DocumentChecks
 from resolvers.extensions import ErrorShaping, QueryLogging
 from resolvers.mutation import Mutation
@@ -49,7 +48,6 @@ def build_schema(limits: Limits | None = None, *, introspection: bool = True) ->
         extensions=[
             ErrorShaping,
             QueryLogging,
-            DisclosureRecording,
             lambda: DocumentChecks(limits=limits, rules=rules, cache=cache),
         ],
     )

@@ -35,13 +35,17 @@ class BasicInfo:
 
 @strawberry.type(description="One page of a subject's records.")
 class CreditRecordEdge(Disclosing):
-    disclosed: strawberry.Private[Disclosed]
+    record: strawberry.Private[Disclosed]
     cursor: str = strawberry.field(description="Opaque cursor of this record.")
     node: CreditRecordType = strawberry.field(description="The record.")
 
-    def disclosed_by(self, field: str) -> Iterable[Disclosed]:
+    @classmethod
+    def shows(cls, fields: frozenset[str]) -> bool:
         # The cursor names the record; the node says for itself what it shows.
-        return () if field == "node" else (self.disclosed,)
+        return bool(fields - {"node"})
+
+    def disclosed(self, shown: bool) -> Iterable[Disclosed]:
+        return (self.record,)
 
 
 @strawberry.type(description="A subject's records you may see, newest decision first.")
@@ -53,9 +57,13 @@ class CreditRecordConnection(Disclosing):
     edges: list[CreditRecordEdge] = strawberry.field(description="This page's records.")
     page_info: PageInfo = strawberry.field(description="Paging information.")
 
-    def disclosed_by(self, field: str) -> Iterable[Disclosed]:
+    @classmethod
+    def shows(cls, fields: frozenset[str]) -> bool:
         # Each edge shows its own record; counts and paging tell of every match.
-        return () if field == "edges" else self.matching
+        return bool(fields - {"edges"})
+
+    def disclosed(self, shown: bool) -> Iterable[Disclosed]:
+        return self.matching
 
 
 @strawberry.type(description="信用信息概要: how many records of one category you may see.")
@@ -128,7 +136,7 @@ class Subject(Disclosing):
             start = ids.index(record_id) + 1
         page = matching[start : start + first]
         edges = [
-            CreditRecordEdge(disclosed=d, cursor=encode_cursor(d.record.id), node=record_type(d))
+            CreditRecordEdge(record=d, cursor=encode_cursor(d.record.id), node=record_type(d))
             for d in page
         ]
         return CreditRecordConnection(
@@ -150,13 +158,19 @@ class Subject(Disclosing):
             counts[disclosed.record.category] += 1
         return [CategoryCount(category=c, count=n) for c, n in counts.items()]
 
-    def disclosed_by(self, field: str) -> Iterable[Disclosed]:
-        if field in _SHOWS_NOTHING:
-            return ()
-        if field in _SHOWS_REGISTRATION:
-            registration = self.view.registration
-            return () if registration is None else (registration,)
-        return self.view.records  # summary, and any field not named above
+    @classmethod
+    def shows(cls, fields: frozenset[str]) -> str | None:
+        others = fields - _SHOWS_NOTHING
+        if not others:
+            return None
+        # summary, and any field not named here, shows every visible record.
+        return "registration" if others <= _SHOWS_REGISTRATION else "records"
+
+    def disclosed(self, shown: str) -> Iterable[Disclosed]:
+        if shown == "records":
+            return self.view.records
+        registration = self.view.registration
+        return () if registration is None else (registration,)
 
 
 # The code is the caller's own input and the kind follows from it; `records`

@@ -168,6 +168,27 @@ async def test_each_field_logs_exactly_what_it_showed(
             assert entries[0].viewer_code == (viewers.BANK if who == "bank" else viewers.UNIT)
 
 
+async def test_fragments_and_skipped_fields_count_as_the_response_does(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig
+) -> None:
+    client, spy = logged
+    headers = viewers.gov(demo_config.auth)
+    visible = await shown(client, headers, ADVERSE_COMPANY.code)
+    spy.take()
+    query = """query($code: String!, $skip: Boolean!) { subject(code: $code) {
+      ...Named  records(first: 2) @skip(if: $skip) { totalCount } } }
+      fragment Named on Subject { code ... on Subject { summary @include(if: $skip) { count } } }"""
+    for skip, rule in ((True, "all"), (False, "all")):
+        await client.query(query, {"code": ADVERSE_COMPANY.code, "skip": skip}, headers)
+        got = {item for entry in spy.take() for item in entry.items}
+        assert got == expected(rule, visible), skip
+    spy.take()
+    query = """query($code: String!, $skip: Boolean!) { subject(code: $code) {
+      code records(first: 2) @skip(if: $skip) { totalCount } } }"""
+    await client.query(query, {"code": ADVERSE_COMPANY.code, "skip": True}, headers)
+    assert spy.take() == []
+
+
 async def test_the_subject_itself_and_the_public_write_nothing(
     logged: tuple[Client, Spy], demo_config: GatewayConfig
 ) -> None:

@@ -110,7 +110,7 @@ def _on(
     code: str, item_code: str, source: str = "src", kind: SubjectKind | None = None
 ) -> RawRecord:
     record_id = f"{item_code.lower()}:1"
-    return RawRecord(source, record_id, code, item_code, subject_kind=kind)
+    return RawRecord(source, record_id, code, item_code, subject_kind=kind, origin="zyz_mapping")
 
 
 def _kept(normaliser: Normaliser, raw: RawRecord) -> bool:
@@ -164,7 +164,8 @@ def test_a_drop_is_logged_once_per_source_and_item(caplog: pytest.LogCaptureFixt
     assert "other" in messages[1]
     for message in messages:
         assert "VOLUNTEERING" in message
-        assert "volunteering:1" in message  # the record id names the SQL mapping
+        assert "mapping zyz_mapping" in message  # which part of the config produced it
+        assert "volunteering:1" in message
         assert COMPANY not in message  # subject codes stay out of the log
 
 

@@ -82,6 +82,7 @@ class RecordReader:
             decided_on=_date(raw, mapping.decided_field),
             ended_on=_date(raw, mapping.ended_field),
             details=_details(raw, mapping),
+            origin=record_type,
         )
 
 

@@ -125,6 +125,7 @@ class SqlSource:
             # The table and its row: stable whatever the mapping is called, since
             # the gateway's own marks on a record refer to its id.
             record_id=f"{mapping.table}:{record_id}",
+            origin=mapping.name,
             subject_code=code.upper(),
             item=item,
             title=to_text(cell(mapping.title_column)) if mapping.title_column else mapping.title,

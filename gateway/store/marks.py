@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from cachetools import TTLCache
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -42,8 +43,18 @@ class RecordMark:
 
 
 class RecordMarks:
-    def __init__(self, engine: AsyncEngine) -> None:
+    """Marks by subject, read in one statement per batch and kept ``ttl_s`` seconds.
+
+    Every lookup needs them and few subjects have any, so a short-lived cache
+    saves a store round trip per request; this process's own writes invalidate
+    it at once, and another process's show within ``ttl_s`` (the source caches
+    hold provider data for as long, DESIGN.md section 6).
+    """
+
+    def __init__(self, engine: AsyncEngine, ttl_s: float = 5.0, maxsize: int = 10_000) -> None:
         self.engine = engine
+        self._cache: TTLCache[str, tuple[RecordMark, ...]] = TTLCache(maxsize, ttl_s)
+        self._generation = 0
 
     async def add(self, mark: RecordMark) -> None:
         row = {
@@ -55,11 +66,28 @@ class RecordMarks:
             "until": None if mark.until is None else utc(mark.until),
             "reference": mark.reference,
         }
-        async with self.engine.begin() as connection:
-            await connection.execute(record_marks.insert().values(**row))
+        try:
+            async with self.engine.begin() as connection:
+                await connection.execute(record_marks.insert().values(**row))
+        finally:
+            self._generation += 1
+            self._cache.pop(mark.subject_code, None)
 
-    async def for_subjects(self, codes: Sequence[str]) -> dict[str, list[RecordMark]]:
-        """Every mark on the records of ``codes`` (each code a key), in one statement."""
+    async def for_subjects(self, codes: Sequence[str]) -> dict[str, tuple[RecordMark, ...]]:
+        """Every mark on the records of ``codes`` (each code a key)."""
+        found = {code: hit for code in codes if (hit := self._cache.get(code)) is not None}
+        missing = [code for code in dict.fromkeys(codes) if code not in found]
+        if missing:
+            generation = self._generation
+            read = await self._read(missing)
+            for code in missing:
+                found[code] = read[code]
+                # Read across this process's own write: it may predate it; don't keep it.
+                if generation == self._generation:
+                    self._cache[code] = read[code]
+        return found
+
+    async def _read(self, codes: Sequence[str]) -> dict[str, tuple[RecordMark, ...]]:
         found: dict[str, list[RecordMark]] = {code: [] for code in codes}
         query = select(record_marks).where(record_marks.c.subject_code.in_(list(found)))
         async with self.engine.connect() as connection:
@@ -74,4 +102,4 @@ class RecordMarks:
                         reference=row.reference,
                     )
                 )
-        return found
+        return {code: tuple(marks) for code, marks in found.items()}

@@ -77,13 +77,18 @@ async def typed_provider(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
         yield Counted(source)
 
 
+def registration_origin(by_id: dict[str, RawRecord]) -> str | None:
+    return by_id["qy_djxx:1"].origin
+
+
 async def test_rows_map_to_records_through_config(provider: Counted) -> None:
     answer = await provider.source.fetch(FetchRequest((fx.ACME,)))
     by_id = {r.record_id: r for r in answer[fx.ACME]}
     # The row filter drops the revoked penalty (zt = '0').
     assert set(by_id) == {"qy_djxx:1", "xzcf_xx:11", "xzcf_xx:12"}
     penalty = by_id["xzcf_xx:11"]
-    assert penalty.item == "PENALTY"
+    # Ids name the table, whatever the mapping is called; the mapping is its origin.
+    assert (penalty.item, penalty.origin, registration_origin(by_id)) == ("PENALTY", "cf", "reg")
     assert penalty.title == "未按规定公示年度报告"
     assert penalty.decided_on == date(2024, 3, 15)  # 'YYYYMMDD' text column
     assert float(penalty.details["fine_amount"]) == 5000  # type: ignore[arg-type]

@@ -128,9 +128,11 @@ class SourceSet:
                         bucket.append(record)
         return outcome
 
-    async def search(self, request: SearchRequest) -> SearchOutcome:
+    async def search(
+        self, request: SearchRequest, *, deadline: float | None = None
+    ) -> SearchOutcome:
         asked = [s for s in self.sources if s.capabilities().searchable]
-        answers = await asyncio.gather(*(_guard(s, s.search(request)) for s in asked))
+        answers = await asyncio.gather(*(_guard(s, s.search(request), deadline) for s in asked))
         outcome = SearchOutcome([])
         runs: list[list[SubjectHit]] = []
         for answer in answers:

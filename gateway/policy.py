@@ -24,7 +24,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from gateway.config.catalogue import CatalogueItem
-from gateway.domain import Category, Openness, RecordStatus, SubjectKind
+from gateway.domain import Category, Openness, Provenance, RecordStatus, SubjectKind
 from gateway.records import CreditRecord
 from gateway.viewer import ConsentGrant, Viewer, ViewerKind
 
@@ -54,7 +54,13 @@ class SubjectState:
 
     code: str
     kind: SubjectKind
-    on_serious_dishonesty_list: bool = False
+    # Since when the subject has been on the serious-dishonesty list, without
+    # leaving it; None when it is not on it now.
+    serious_dishonesty_since: date | None = None
+
+    @property
+    def on_serious_dishonesty_list(self) -> bool:
+        return self.serious_dishonesty_since is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +127,30 @@ def lifecycle(subject: SubjectState, record: CreditRecord, today: date) -> Recor
         return RecordStatus.WITHDRAWN
     if record.repaired:
         return RecordStatus.REPAIRED
-    if record.shielded:
+    if record.shielded and _shieldable(record):
         return RecordStatus.SHIELDED
-    # 003 art. 35: the period runs on until the subject leaves the
-    # serious-dishonesty list.
-    expired = record.category is Category.ADVERSE and record.expired(today)
-    if expired and not subject.on_serious_dishonesty_list:
+    if (
+        record.category is Category.ADVERSE
+        and record.expired(today)
+        and not _extended(subject, record)
+    ):
         return RecordStatus.EXPIRED
     return RecordStatus.ACTIVE
+
+
+def _shieldable(record: CreditRecord) -> bool:
+    # 001 art. 35: a subject may have its good information (commendations,
+    # volunteering, donations, good deeds) and its self-declared market
+    # information shielded; nothing else.
+    return record.category is Category.COMMENDATORY or record.provenance is Provenance.SELF_DECLARED
+
+
+def _extended(subject: SubjectState, record: CreditRecord) -> bool:
+    # 003 art. 35: a subject still on the serious-dishonesty list when the
+    # period ends has it extended until the day it leaves the list.
+    since = subject.serious_dishonesty_since
+    until = record.disclosure_until
+    return since is not None and until is not None and since <= until
 
 
 _WITHHELD = {

@@ -29,29 +29,42 @@ def merge(
 ) -> tuple[SubjectState, list[CreditRecord]]:
     """The subject's state and its records with the marks in force at ``now``."""
     held: dict[str, set[Mark]] = {}
+    listed: dict[ListKind, date] = {}
     for mark in marks:
-        if mark.in_force(now):
+        if not mark.in_force(now):
+            continue
+        if mark.record_id is not None:
             held.setdefault(mark.record_id, set()).add(mark.mark)
-    merged = [
-        _marked(record, held[record.id]) if record.id in held else record for record in records
-    ]
+        elif mark.mark is Mark.LISTING and mark.list_kind is not None:
+            began = mark.since.date()
+            listed[mark.list_kind] = min(listed.get(mark.list_kind, began), began)
+    merged = [_marked(r, held[r.id]) if r.id in held else r for r in records]
+    for kind, began in lists(merged, today).items():
+        listed[kind] = min(listed.get(kind, began), began)
     state = SubjectState(
         code.value,
         subject_kind(code, merged),
-        on_serious_dishonesty_list=ListKind.SERIOUS_DISHONESTY in lists(merged, today),
+        serious_dishonesty_since=listed.get(ListKind.SERIOUS_DISHONESTY),
     )
     return state, merged
 
 
-def lists(records: Iterable[CreditRecord], today: date) -> frozenset[ListKind]:
-    """The lists the subject is on today: an entry not removed, not withdrawn."""
-    return frozenset(
-        record.item.listing
-        for record in records
-        if record.item.listing is not None
-        and not record.withdrawn
-        and (record.ended_on is None or record.ended_on > today)
-    )
+def lists(records: Iterable[CreditRecord], today: date) -> dict[ListKind, date]:
+    """The lists the subject is on today, each with the day its earliest current entry began.
+
+    An entry counts from its decision (or event) until it is removed; one
+    withdrawn (its decision revoked) or repaired away (003 art. 44) never counts.
+    """
+    on: dict[ListKind, date] = {}
+    for record in records:
+        kind = record.item.listing
+        if kind is None or record.withdrawn or record.repaired:
+            continue
+        if record.ended_on is not None and record.ended_on <= today:
+            continue
+        began = record.decided_on or record.occurred_on or date.min
+        on[kind] = min(on.get(kind, began), began)
+    return on
 
 
 def subject_kind(code: SubjectCode, records: Iterable[CreditRecord]) -> SubjectKind:

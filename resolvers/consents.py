@@ -96,7 +96,7 @@ def _status(consent: StoredConsent, now: datetime) -> ConsentStatus:
         return ConsentStatus.REVOKED
     if utc(now) < consent.valid_from:
         return ConsentStatus.PENDING
-    if utc(now) > consent.valid_until:
+    if utc(now) >= consent.valid_until:  # as gateway.policy.consent_unusable judges it
         return ConsentStatus.EXPIRED
     return ConsentStatus.ACTIVE
 
@@ -126,7 +126,7 @@ async def grant_consent(info: Info[Context, None], data: GrantConsentInput) -> G
     valid_from = utc(data.valid_from or context.now)
     valid_until = utc(data.valid_until)
     longest = timedelta(days=config.consent.max_validity_days)
-    if not valid_from < valid_until <= valid_from + longest:
+    if not valid_from < valid_until or valid_until - valid_from > longest:
         raise bad_input(
             f"validUntil must be after validFrom and within {longest.days} days of it.",
             argument="input.validUntil",

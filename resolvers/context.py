@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -98,17 +98,24 @@ class Context:
         """Note what the response carries, for the query log (resolvers.disclosure)."""
         self.disclosures.add(shown)
 
-    def deny_items(self, view: SubjectView, items: Iterable[str], path: Path) -> None:
-        """Explain, with FORBIDDEN or CONSENT_REQUIRED, items asked for but closed to the viewer."""
+    def deny_items(self, view: SubjectView, items: Sequence[str], path: Path) -> None:
+        """Explain, with FORBIDDEN or CONSENT_REQUIRED, items asked for but closed to the viewer.
+
+        Unknown item codes are one BAD_USER_INPUT error, however many there are.
+        """
         catalogue = self.services.config.catalogue
+        unknown = sorted(code for code in items if catalogue.get(code) is None)
+        if unknown:
+            shown = ", ".join(repr(code) for code in unknown[:5])
+            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            self.denials.append(
+                bad_input(
+                    f"Unknown catalogue items {shown}{more}.", argument="items", path=path.as_list()
+                )
+            )
         for code in items:
             item = catalogue.get(code)
             if item is None:
-                self.denials.append(
-                    bad_input(
-                        f"Unknown catalogue item {code!r}.", argument="items", path=path.as_list()
-                    )
-                )
                 continue
             decision = self.access.item(view.state, item)
             if not decision.allowed and decision.denial is not None:

@@ -83,8 +83,7 @@ def _walk(info: GraphQLResolveInfo[Any]) -> Iterator[str]:
             if not _included(selection, variables):
                 continue
             if isinstance(selection, FieldNode):
-                if selection.name.value != "__typename":
-                    yield selection.name.value
+                yield selection.name.value  # __typename too: a list of them still counts
             elif isinstance(selection, InlineFragmentNode):
                 stack.append(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):

@@ -45,13 +45,7 @@ class DocumentChecks(SchemaExtension):
         cache: DocumentCache,
     ) -> None:
         self.limits = limits
-        self.operation_limits = OperationLimits(
-            max_depth=limits.max_depth,
-            max_aliases=limits.max_aliases,
-            max_fields=limits.max_fields,
-            max_directives=limits.max_directives,
-            max_cost=limits.max_cost,
-        )
+        self.operation_limits = OperationLimits.from_limits(limits)
         self.rules = tuple(rules)
         self.cache = cache
         self.checked: CheckedDocument | None = None
@@ -61,12 +55,16 @@ class DocumentChecks(SchemaExtension):
         # A document that fails to parse is left to strawberry, which parses it
         # again under the same token limit and reports the syntax error.
         context.parse_options["max_tokens"] = self.limits.max_tokens
+        # The spec has no empty selection sets; graphql-core 3.3 allows them unless told.
+        context.parse_options["allow_empty_selection_sets"] = False  # type: ignore[typeddict-unknown-key]
         query = context.query
         if query is not None:
             self.checked = self.cache.get(query)
             if self.checked is None:
                 try:
-                    document = parse(query, max_tokens=self.limits.max_tokens)
+                    document = parse(
+                        query, max_tokens=self.limits.max_tokens, allow_empty_selection_sets=False
+                    )
                 except GraphQLError:
                     document = None
                 if document is not None:
@@ -84,7 +82,13 @@ class DocumentChecks(SchemaExtension):
         errors = check_document(schema, document, context.variables, self.operation_limits)
         if not errors:
             if self.checked.validation is None:
-                found = validate(schema, document, self.rules, hide_suggestions=True)
+                found = validate(
+                    schema,
+                    document,
+                    self.rules,
+                    hide_suggestions=True,
+                    allow_empty_selection_sets=False,
+                )
                 self.checked.validation = [_coded(error) for error in found]
             errors = self.checked.validation
         # Setting the errors (even none) tells strawberry validation has run.

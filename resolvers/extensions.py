@@ -9,6 +9,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import PreExecutionError
 
 from gateway.errors import ErrorCode, client_error, error_code
 from resolvers.context import Context
@@ -31,7 +32,8 @@ class ErrorShaping(SchemaExtension):
             return
         errors = [self._shape(e) for e in result.errors or []]
         context = self.execution_context.context
-        if isinstance(context, Context):
+        # What the request collected on the way belongs to an answer that ran.
+        if isinstance(context, Context) and not isinstance(result, PreExecutionError):
             errors += _reported(context)
         result.errors = errors or None
 

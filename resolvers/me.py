@@ -9,7 +9,7 @@ import strawberry
 from strawberry import Info
 
 from gateway.codes import parse_code
-from gateway.errors import ErrorCode, client_error
+from gateway.errors import ErrorCode, bad_input, client_error
 from gateway.store.querylog import StoredEntry
 from gateway.viewer import ViewerKind
 from resolvers.consents import Consent, consent_type, subject_code_of
@@ -72,7 +72,7 @@ class Me:
         context = info.context
         code = subject_code_of(info)
         check_first(first, context.limits.max_page)
-        before = int(decode_cursor(after, 1)[0]) if after else None
+        before = _sequence(decode_cursor(after, 1)[0]) if after is not None else None
         entries = await context.services.store.query_log.for_subject(code, first + 1, before)
         page = entries[:first]
         edges = [QueryLogEdge(cursor=encode_cursor(str(e.seq)), node=_entry(e)) for e in page]
@@ -106,3 +106,10 @@ def _entry(stored: StoredEntry) -> QueryLogEntry:
         duty_matter=entry.duty_matter,
         consent_id=strawberry.ID(entry.consent_id) if entry.consent_id else None,
     )
+
+
+def _sequence(text: str) -> int:
+    """A query-log cursor's sequence number; anything else is not our cursor."""
+    if not text.isdecimal() or len(text) > 18:
+        raise bad_input("The cursor is not one this gateway issued.", argument="after")
+    return int(text)

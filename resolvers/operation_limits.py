@@ -61,11 +61,8 @@ from graphql import (
     is_composite_type,
 )
 
-DEFAULT_MAX_DEPTH = 15
-DEFAULT_MAX_ALIASES = 30
-DEFAULT_MAX_FIELDS = 500
-DEFAULT_MAX_DIRECTIVES = 50
-DEFAULT_MAX_COST = 100_000
+from gateway.config.settings import Limits
+
 MAX_MULTIPLIER = 10_000
 """A `first` or `codes` argument multiplies the cost below it by at most this."""
 
@@ -78,13 +75,24 @@ _FINDINGS = ("nests fields {} deep", "uses {} aliases", "would execute {} fields
 
 @dataclass(frozen=True, slots=True)
 class OperationLimits:
-    """What one operation may ask for; the module docstring justifies the defaults."""
+    """What one operation may ask for. The defaults are `gateway.config.settings.Limits`';
+    the module docstring justifies them."""
 
-    max_depth: int = DEFAULT_MAX_DEPTH
-    max_aliases: int = DEFAULT_MAX_ALIASES
-    max_fields: int = DEFAULT_MAX_FIELDS
-    max_directives: int = DEFAULT_MAX_DIRECTIVES
-    max_cost: int = DEFAULT_MAX_COST
+    max_depth: int
+    max_aliases: int
+    max_fields: int
+    max_directives: int
+    max_cost: int
+
+    @classmethod
+    def from_limits(cls, limits: Limits) -> OperationLimits:
+        return cls(
+            limits.max_depth,
+            limits.max_aliases,
+            limits.max_fields,
+            limits.max_directives,
+            limits.max_cost,
+        )
 
 
 class _Metrics(NamedTuple):
@@ -128,6 +136,13 @@ def check_document(
     maxima = _Metrics(limits.max_depth, limits.max_aliases, limits.max_fields, limits.max_cost)
     caps = _Metrics(*(max(limit + 1, _SATURATION) for limit in maxima))
     measure = _Measure(schema, _variable_values(variables, definitions), caps)
+    measure.supplied = frozenset(variables or ())
+    measure.undefaulted = frozenset(
+        variable.variable.name.value
+        for definition in definitions
+        for variable in definition.variable_definitions or ()
+        if variable.default_value is None
+    )
     for name in order:
         measure.fragments[name] = measure.definition(fragments[name])
     spread = {name for names, _ in scans for name in names}
@@ -194,6 +209,8 @@ class _Measure:
     ) -> None:
         self.schema = schema
         self.variables = variables
+        self.supplied: frozenset[str] = frozenset()  # variables the request gives values for
+        self.undefaulted: frozenset[str] = frozenset()  # declared somewhere without a default
         self.caps = caps
         self.fragments: dict[str, _Metrics] = {}
 
@@ -254,10 +271,22 @@ class _Measure:
     def _argument(self, node: FieldNode, field: GraphQLField | None, name: str) -> list[object]:
         """The values an argument may take: as written, from the variables, or its default."""
         value = next((a.value for a in node.arguments or () if a.name.value == name), None)
-        if isinstance(value, VariableNode) and value.name.value in self.variables:
-            return self.variables[value.name.value]
-        if value is not None and not isinstance(value, VariableNode):
+        if isinstance(value, VariableNode):
+            variable = value.name.value
+            if variable in self.supplied:
+                return self.variables[variable]
+            # Unset, it takes an operation's default, or (in an operation that
+            # declares none) the argument's own default: either may run.
+            declared = self.variables.get(variable, [])
+            if declared and variable not in self.undefaulted:
+                return declared
+            return [*declared, *self._default(field, name)]
+        if value is not None:
             return [_literal(value)]
+        return self._default(field, name)
+
+    @staticmethod
+    def _default(field: GraphQLField | None, name: str) -> list[object]:
         argument = field.args.get(name) if field else None
         if argument is None or argument.default_value is Undefined:
             return []

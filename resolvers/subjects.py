@@ -78,6 +78,9 @@ class CategoryCount:
 )
 class Subject(Disclosing):
     view: strawberry.Private[SubjectView]
+    # Whether the caller named this subject's code itself (a lookup), rather than
+    # learning it from the gateway (a name search).
+    asked: strawberry.Private[bool]
     code: str = strawberry.field(description="统一社会信用代码 or 公民身份号码 (normalised).")
     kind: SubjectKind = strawberry.field(description="Natural person, legal person or other.")
 
@@ -124,9 +127,11 @@ class Subject(Disclosing):
     ) -> CreditRecordConnection:
         context = info.context
         check_first(first, context.limits.max_page)
+        wanted = None if items is None else frozenset(items)
         if items:
-            context.deny_items(self.view, items, info.path)
-        matching = [d for d in self.view.records if _matches(d, categories, items)]
+            context.deny_items(self.view, list(dict.fromkeys(items)), info.path)
+        kinds = None if categories is None else frozenset(categories)
+        matching = [d for d in self.view.records if _matches(d, kinds, wanted)]
         start = 0
         if after is not None:
             (record_id,) = decode_cursor(after, 1)
@@ -159,31 +164,35 @@ class Subject(Disclosing):
         return [CategoryCount(category=c, count=n) for c, n in counts.items()]
 
     @classmethod
-    def shows(cls, fields: frozenset[str]) -> str | None:
-        others = fields - _SHOWS_NOTHING
-        if not others:
-            return None
-        # summary, and any field not named here, shows every visible record.
-        return "registration" if others <= _SHOWS_REGISTRATION else "records"
+    def shows(cls, fields: frozenset[str]) -> frozenset[str]:
+        return fields
 
-    def disclosed(self, shown: str) -> Iterable[Disclosed]:
-        if shown == "records":
-            return self.view.records
+    def disclosed(self, fields: frozenset[str]) -> Iterable[Disclosed]:
+        others = fields - (_SHOWS_NOTHING if self.asked else _SHOWS_NOTHING_FOUND)
+        if not others:
+            return ()
+        if not others <= _SHOWS_REGISTRATION:
+            return self.view.records  # summary, and any field not named here
         registration = self.view.registration
         return () if registration is None else (registration,)
 
 
-# The code is the caller's own input and the kind follows from it; `records`
-# returns a connection whose own fields say what they show.
-_SHOWS_NOTHING = frozenset({"code", "kind", "records"})
-_SHOWS_REGISTRATION = frozenset({"name", "basicInfo"})
+# Looked up by code, the code is the caller's own input and the kind follows
+# from it; found by name, the code is registration data. `records` returns a
+# connection whose own fields say what they show.
+_SHOWS_NOTHING = frozenset({"code", "kind", "__typename", "records"})
+_SHOWS_NOTHING_FOUND = frozenset({"__typename", "records"})
+_SHOWS_REGISTRATION = frozenset({"name", "basicInfo", "code", "kind"})
 
 
-def subject_type(view: SubjectView) -> Subject | None:
-    """The schema object, or None when the viewer may see nothing about the subject."""
+def subject_type(view: SubjectView, *, asked: bool = True) -> Subject | None:
+    """The schema object, or None when the viewer may see nothing about the subject.
+
+    ``asked`` is False for a subject the caller did not name (a search result).
+    """
     if not view.visible:
         return None
-    return Subject(view=view, code=view.code, kind=view.kind)
+    return Subject(view=view, asked=asked, code=view.code, kind=view.kind)
 
 
 def parse_or_error(raw: str, argument: str) -> SubjectCode | GraphQLError:
@@ -221,7 +230,9 @@ async def resolve_subjects(
     return [p if isinstance(p, GraphQLError) else subject_type(views[p.value]) for p in parsed]
 
 
-def _matches(d: Disclosed, categories: list[Category] | None, items: list[str] | None) -> bool:
+def _matches(
+    d: Disclosed, categories: frozenset[Category] | None, items: frozenset[str] | None
+) -> bool:
     record = d.record
     return (categories is None or record.category in categories) and (
         items is None or record.item.code in items

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,10 +40,14 @@ def gateway_config(
     items: Sequence[CatalogueItem] = CATALOGUE_ITEMS,
     limits: Limits | None = None,
 ) -> GatewayConfig:
+    # A store of its own for every configuration: no test sees another's state.
+    store = Path(tempfile.mkdtemp(prefix="cg-store-")) / "gateway.db"
     return GatewayConfig(
         directory=Path("."),
         data_dir=Path("."),
-        settings=Settings(server=Server(), limits=limits or Limits()),
+        settings=Settings(
+            server=Server(), limits=limits or Limits(), store_url=f"sqlite+aiosqlite:///{store}"
+        ),
         catalogue=Catalogue({i.code: i for i in items}),
         sources=tuple(sources),
     )

@@ -124,38 +124,62 @@ async def consent_token(client: Client, config: GatewayConfig, subject: str) -> 
     return token
 
 
-RECORDS = '{ subject(code: "%s") { records { edges { node { item { code } openness } } } } }'
+RECORDS = """{ subject(code: "%s") { kind records { edges { node {
+  item { code openness publicForPersons } } } } } }"""
 
 
-async def shown(client: Client, headers: dict[str, str], code: str) -> list[tuple[str, str]]:
-    """(item, openness) of every record ``headers``' viewer may see, newest first."""
+@dataclass(frozen=True)
+class Shown:
+    item: str
+    public: bool  # public to anyone: its disclosure is not logged
+    registration: bool
+
+
+async def shown(client: Client, headers: dict[str, str], code: str) -> list[Shown]:
+    """Every record ``headers``' viewer may see, newest first."""
     body = await client.query(RECORDS % code, headers=headers)
-    edges = body["data"]["subject"]["records"]["edges"]
-    return [(e["node"]["item"]["code"], e["node"]["openness"]) for e in edges]
+    subject = body["data"]["subject"]
+    person = subject["kind"] == "NATURAL_PERSON"
+    return [
+        Shown(
+            item["code"],
+            item["openness"] == "PUBLIC" and (item["publicForPersons"] or not person),
+            item["code"].startswith("REGISTRATION"),
+        )
+        for item in (e["node"]["item"] for e in subject["records"]["edges"])
+    ]
 
 
-def expected(rule: str, visible: list[tuple[str, str]]) -> set[str]:
-    """The items a field under ``rule`` shows that are not public (an organisation's)."""
-    records = {"nothing": [], "registration": [], "page": visible[:2], "all": visible}[rule]
-    return {item for item, openness in records if openness != "PUBLIC"}
+def expected(rule: str, visible: list[Shown]) -> set[str]:
+    """The items a field under ``rule`` shows that are not public."""
+    records = {
+        "nothing": [],
+        "registration": [r for r in visible if r.registration],
+        "page": visible[:2],
+        "all": visible,
+    }[rule]
+    return {r.item for r in records if not r.public}
 
 
+@pytest.mark.parametrize("subject", [ADVERSE_COMPANY.code, PERSON.code], ids=["company", "person"])
 @pytest.mark.parametrize("who", ["bank", "unit"])
 async def test_each_field_logs_exactly_what_it_showed(
-    logged: tuple[Client, Spy], demo_config: GatewayConfig, who: str
+    logged: tuple[Client, Spy], demo_config: GatewayConfig, who: str, subject: str
 ) -> None:
     client, spy = logged
     if who == "bank":
-        token = await consent_token(client, demo_config, ADVERSE_COMPANY.code)
+        token = await consent_token(client, demo_config, subject)
         headers = viewers.bank(demo_config.auth, token)
     else:
         headers = viewers.gov(demo_config.auth)
-    visible = await shown(client, headers, ADVERSE_COMPANY.code)
-    assert {o for _, o in visible} >= {"PUBLIC", "AUTHORIZED"}, visible
-    assert any(o != "PUBLIC" for _, o in visible[:2]), "the first page must show non-public"
+    visible = await shown(client, headers, subject)
+    assert any(not r.public for r in visible), visible
+    if subject == PERSON.code:
+        # A person's registration is not public: showing the name is logged.
+        assert expected("registration", visible) == {"REGISTRATION_PERSON"}
     spy.take()
     for path in SUBJECT_PATHS:
-        query = f'{{ subject(code: "{ADVERSE_COMPANY.code}") {{ {selection(path)} }} }}'
+        query = f'{{ subject(code: "{subject}") {{ {selection(path)} }} }}'
         body = await client.query(query, headers=headers)
         assert "errors" not in body, (path, body)
         entries = spy.take()
@@ -164,7 +188,7 @@ async def test_each_field_logs_exactly_what_it_showed(
         assert got == want, ".".join(path)
         assert len(entries) == (1 if want else 0), ".".join(path)
         if entries:
-            assert entries[0].subject_code == ADVERSE_COMPANY.code
+            assert entries[0].subject_code == subject
             assert entries[0].viewer_code == (viewers.BANK if who == "bank" else viewers.UNIT)
 
 
@@ -226,8 +250,12 @@ async def test_a_consented_batch_writes_one_entry_per_subject(
         sorted(body["data"]["subjects"], key=lambda s: s["code"]),
         strict=True,
     ):
-        shown_items = {e["node"]["item"]["code"] for e in subject["records"]["edges"]}
-        assert set(entry.items) <= shown_items
+        visible = await shown(
+            client,
+            viewers.bank(demo_config.auth, tokens[codes.index(subject["code"])]),
+            subject["code"],
+        )
+        assert set(entry.items) == expected("all", visible)
         assert entry.consent_id is not None
         assert entry.purpose == "02"
 
@@ -247,3 +275,27 @@ async def test_a_failed_append_withholds_the_answer_and_says_so(
     [error] = failed["errors"]
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert "could not be recorded, so nothing was disclosed" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "edges { node { code } }",
+        "edges { cursor }",
+        "pageInfo { endCursor }",
+        "edges { node { name } }",
+    ],
+)
+async def test_a_name_search_logs_the_registrations_it_shows(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig, selection: str
+) -> None:
+    """Found by name, a person's code is registration data, not the caller's input."""
+    client, spy = logged
+    unit = viewers.gov(demo_config.auth)  # its duty matter opens persons' registrations
+    body = await client.query(
+        f'{{ searchSubjects(name: "{PERSON.name}") {{ {selection} }} }}', headers=unit
+    )
+    assert "errors" not in body, body
+    assert body["data"]["searchSubjects"] != {"edges": []}, "the search must find the person"
+    entries = spy.take()
+    assert [(e.subject_code, e.items) for e in entries] == [(PERSON.code, ("REGISTRATION_PERSON",))]

@@ -101,6 +101,15 @@ async def test_the_batch_limit_counts_every_code_in_the_request(client: Client) 
     assert (error["path"], error["extensions"]["limit"]) == (["s3"], 3)
 
 
+async def test_a_long_list_of_unknown_items_is_one_error(client: Client) -> None:
+    query = 'query($i: [String!]) { subject(code: "%s") { records(items: $i) { totalCount } } }'
+    items = [f"X{i}" for i in range(5000)] + ["PENALTY"]
+    body = await client.query(query % fx.ACME, {"i": items})
+    [error] = [e for e in body["errors"] if e["extensions"]["code"] == "BAD_USER_INPUT"]
+    assert "and 4995 more" in error["message"]
+    assert body["data"]["subject"]["records"]["totalCount"] == 1
+
+
 async def test_one_bad_code_in_a_batch_loses_nothing_else(client: Client) -> None:
     body = await client.query(
         "query($codes: [String!]!) { subjects(codes: $codes) { code name } }",

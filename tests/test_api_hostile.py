@@ -21,8 +21,10 @@ import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.kinds import load_config
 from demo.examples import ADVERSE_COMPANY
-from gateway.config.loader import GatewayConfig
+from gateway.auth.minting import mint
+from gateway.config.loader import PROJECT_ROOT, GatewayConfig
 from service.app import create_app
 from service.http.serving import uvicorn_options
 from tests.conftest import NOW
@@ -87,6 +89,14 @@ def exchange(
         connection.close()
 
 
+SHIPPED_AUTH = load_config(PROJECT_ROOT / "config").auth
+TOKENS = [
+    "Bearer " + mint(SHIPPED_AUTH, "subject", ADVERSE_COMPANY.code),
+    "Bearer " + mint(SHIPPED_AUTH, "institution", "91330000MA27XX0C6N", name="b"),
+    "Bearer " + mint(SHIPPED_AUTH, "gov_unit", "11330100002489176N", duties=["PUBLIC_PROCUREMENT"]),
+]
+
+
 def check_answer(status: int, content_type: str, raw: bytes) -> dict[str, Any]:
     assert status < 500, (status, raw[:300])
     assert "json" in content_type, (status, content_type, raw[:300])
@@ -98,6 +108,7 @@ def check_answer(status: int, content_type: str, raw: bytes) -> dict[str, Any]:
         assert "data" not in payload
     for error in errors:
         assert isinstance(error.get("extensions", {}).get("code"), str), error
+        assert error["extensions"]["code"] != "INTERNAL_SERVER_ERROR", error
         message = error["message"]
         assert "Did you mean" not in message, message
         assert not any(word in message for word in PYTHON_WORDS), message
@@ -160,7 +171,24 @@ WORDS = st.sampled_from(
         "PUBLIK",
     ]
 )
-DOCUMENTS = st.lists(WORDS, max_size=40).map(" ".join)
+SIGNED_IN = st.sampled_from(
+    [
+        '{ me { queryLog(after: "%s") { edges { cursor } } } }',
+        "{ me { queryLog(first: %s) { edges { cursor } } } }",
+        '{ subject(code: "%s") { records(after: "x", first: 3) { totalCount } } }',
+        'mutation { grantConsent(input: {grantee: "91330000MA27XX0C6N", purpose: "02", '
+        'categories: [ADVERSE], validFrom: "%s", validUntil: "9999-12-31T00:00:00Z"}) { token } }',
+        'mutation { revokeConsent(id: "%s") { status } }',
+        'mutation { declare(input: {kind: COMMITMENT, title: "%s", content: "c"}) { id } }',
+        '{ searchSubjects(name: "%s") { edges { cursor } } }',
+    ]
+)
+ODD = st.sampled_from(
+    ["", "bm9wZQ==", "9" * 30, "-1", "0", "9999-12-30T00:00:00Z", "x" * 300, "\u0000ab", "杭州"]
+)
+DOCUMENTS = st.lists(WORDS, max_size=40).map(" ".join) | st.builds(
+    lambda template, odd: template % odd, SIGNED_IN, ODD
+)
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: (
@@ -226,7 +254,8 @@ HEADER_VALUES = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint
 CREDENTIALS = st.fixed_dictionaries(
     {},
     optional={
-        "Authorization": st.sampled_from(["Bearer", "Bearer x.y.z", "Basic Zm9v"]) | HEADER_VALUES,
+        "Authorization": st.sampled_from(["Bearer", "Bearer x.y.z", "Basic Zm9v", *TOKENS])
+        | HEADER_VALUES,
         "X-Consent-Token": HEADER_VALUES,
         "X-Query-Purpose": HEADER_VALUES,
         "X-Duty-Matter": HEADER_VALUES,

@@ -19,6 +19,7 @@ from demo.examples import ADVERSE_COMPANY
 from gateway.config.loader import GatewayConfig
 from gateway.config.settings import Documents
 from service.app import create_app
+from tests import viewers
 from tests.conftest import NOW
 from tests.server import Client, serve
 
@@ -179,6 +180,25 @@ async def test_get_runs_queries_and_refuses_mutations(gateway: Client) -> None:
     assert (status, codes(payload), headers["allow"]) == (405, ["METHOD_NOT_ALLOWED"], "POST")
 
 
+async def test_subscriptions_are_refused_as_a_request_error(gateway: Client) -> None:
+    body, headers = post_json({"query": "subscription { __typename }"}, GQL)
+    status, _, payload = await send(gateway, body=body, headers=headers)
+    assert (status, codes(payload)) == (400, ["GRAPHQL_VALIDATION_FAILED"])
+
+
+async def test_a_request_that_never_ran_carries_no_consent_notices(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    bank = viewers.bank(demo_config.auth, "not-a-consent-token")
+    body, headers = post_json({"query": "{ nosuchfield }"}, GQL, **bank)
+    status, _, payload = await send(gateway, body=body, headers=headers)
+    assert (status, codes(payload)) == (400, ["GRAPHQL_VALIDATION_FAILED"])
+    assert "data" not in payload
+    body, headers = post_json({"query": NAME}, GQL, **bank)
+    status, _, payload = await send(gateway, body=body, headers=headers)
+    assert (status, codes(payload)) == (200, ["CONSENT_REQUIRED"])  # it ran: now it is told
+
+
 async def test_get_variables_are_json_text(gateway: Client) -> None:
     params = {
         "query": "query($c: String!) { subject(code: $c) { name } }",
@@ -203,6 +223,30 @@ async def test_other_methods_paths_and_accepts_are_coded(gateway: Client) -> Non
 
 
 # --- size limits ----------------------------------------------------------------
+
+
+async def test_a_document_over_its_limit_is_413_and_never_registered(gateway: Client) -> None:
+    document = "{ __typename }" + " " * 70_000
+    body, headers = post_json({"query": document, "extensions": persisted(document)}, GQL)
+    status, _, payload = await send(gateway, body=body, headers=headers)
+    assert (status, codes(payload)) == (413, ["PAYLOAD_TOO_LARGE"])
+    body, headers = post_json({"extensions": persisted(document)}, GQL)
+    status, _, payload = await send(gateway, body=body, headers=headers)
+    assert codes(payload) == ["PERSISTED_QUERY_NOT_FOUND"]
+
+
+async def test_only_the_publics_get_answers_may_be_cached(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    _, headers, _ = await send(gateway, "GET", params={"query": NAME})
+    assert headers["cache-control"] == "public, max-age=30"
+    assert "Authorization" in headers["vary"]
+    unit = viewers.gov(demo_config.auth)
+    _, headers, _ = await send(gateway, "GET", headers=unit, params={"query": NAME})
+    assert headers["cache-control"] == "no-store"
+    body, sent = post_json({"query": NAME})
+    _, headers, _ = await send(gateway, body=body, headers=sent)
+    assert headers["cache-control"] == "no-store"
 
 
 async def test_a_body_over_the_limit_is_413_without_reading_it_whole(gateway: Client) -> None:
@@ -431,3 +475,17 @@ async def test_responses_are_utf8_json_for_every_client(gateway: Client) -> None
     ) as response:
         raw = await response.read()
     assert ADVERSE_COMPANY.name.encode("utf-8") in raw
+
+
+async def test_odd_arguments_of_signed_in_callers_are_bad_input(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    company = viewers.company(demo_config.auth)
+    for query in (
+        '{ me { queryLog(after: "bm9wZQ==") { edges { cursor } } } }',
+        '{ me { queryLog(after: "OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5") { edges { cursor } } } }',
+        '{ searchSubjects(name: "ab\\u0000") { edges { cursor } } }',
+    ):
+        body, headers = post_json({"query": query}, **company)
+        status, _, payload = await send(gateway, body=body, headers=headers)
+        assert (status, codes(payload)) == (200, ["BAD_USER_INPUT"]), query

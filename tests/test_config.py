@@ -121,3 +121,17 @@ def test_check_config_command_reports_and_fails(
         main(["--config", str(directory), "check-config"])
     assert exit_.value.code == 2
     assert "gateway.toml: server.port: must be a int, got str" in capsys.readouterr().err
+
+
+def test_a_source_timeout_must_be_below_the_request_deadline(tmp_path: Path) -> None:
+    """Else a hanging source would be cut by the deadline and never open its breaker."""
+    directory = tmp_path / "config"
+    shutil.copytree(PROJECT_ROOT / "config", directory)
+    gateway = directory / "gateway.toml"
+    gateway.write_text(
+        gateway.read_text(encoding="utf-8").replace("deadline_ms = 3000", "deadline_ms = 1500"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(directory, tmp_path)
+    assert "timeout_s: must be below [limits] deadline_ms (1500 ms)" in str(raised.value)

@@ -271,7 +271,7 @@ ROWS = [
     (
         "expired but still listed (003 art. 35)",
         ANONYMOUS,
-        replace(ORG_STATE, on_serious_dishonesty_list=True),
+        replace(ORG_STATE, serious_dishonesty_since=date(2025, 6, 1)),
         PUBLIC,
         {"expired": True},
         True,
@@ -369,6 +369,26 @@ ROWS = [
         False,
     ),
     (
+        "listed only after the period ended: not extended (003 art. 35)",
+        ANONYMOUS,
+        replace(ORG_STATE, serious_dishonesty_since=date(2026, 6, 1)),
+        PUBLIC,
+        {"expired": True},
+        False,
+        Denial.FORBIDDEN,
+        False,
+    ),
+    (
+        "a shield on adverse information is ignored (001 art. 35)",
+        ANONYMOUS,
+        ORG_STATE,
+        PUBLIC,
+        {"shielded": True},
+        True,
+        Basis.PUBLIC,
+        False,
+    ),
+    (
         "under objection still disclosed",
         ANONYMOUS,
         ORG_STATE,
@@ -431,7 +451,7 @@ def test_the_subject_code_must_match_for_self() -> None:
 def test_record_status_comes_from_the_policy() -> None:
     expired = record(PUBLIC, ORG, disclosure_until=date(2026, 1, 1))
     assert decide(SELF_ORG, ORG_STATE, expired, NOW).status is RecordStatus.EXPIRED
-    listed = replace(ORG_STATE, on_serious_dishonesty_list=True)
+    listed = replace(ORG_STATE, serious_dishonesty_since=date(2025, 6, 1))
     assert decide(ANONYMOUS, listed, expired, NOW).status is RecordStatus.ACTIVE
     assert decide(SELF_ORG, ORG_STATE, replace(expired, repaired=True), NOW).status is (
         RecordStatus.REPAIRED

@@ -48,17 +48,20 @@ def test_marks_in_force_are_merged_into_their_records() -> None:
 
 def test_a_current_list_entry_puts_the_subject_on_the_list() -> None:
     listed = record(LISTING, ORG)
-    state, _ = merge(parse_code(ORG), [listed, record(PENALTY, ORG)], [], NOW, TODAY)
+    later = replace(listed, id="src:later", decided_on=date(2026, 1, 1))
+    state, _ = merge(parse_code(ORG), [later, listed, record(PENALTY, ORG)], [], NOW, TODAY)
     assert state.on_serious_dishonesty_list
+    assert state.serious_dishonesty_since == listed.decided_on  # the earliest current entry
     assert state.kind is SubjectKind.LEGAL_PERSON
 
 
 def test_a_removed_or_withdrawn_entry_does_not() -> None:
     removed = replace(record(LISTING, ORG), ended_on=date(2026, 11, 23))
-    assert lists([removed], TODAY) == frozenset()
+    assert lists([removed], TODAY) == {}
     assert lists([replace(removed, ended_on=date(2026, 11, 24))], TODAY) == {
-        ListKind.SERIOUS_DISHONESTY
+        ListKind.SERIOUS_DISHONESTY: removed.decided_on
     }
+    assert lists([replace(record(LISTING, ORG), repaired=True)], TODAY) == {}
     entry = record(LISTING, ORG)
     withdrawal = [mark(Mark.WITHDRAWAL, entry.id, since=-timedelta(days=1))]
     state, _ = merge(parse_code(ORG), [entry], withdrawal, NOW, TODAY)
@@ -74,3 +77,18 @@ def test_a_person_is_a_person_whatever_a_registration_row_says() -> None:
     row = replace(record(registration, person), subject_kind=SubjectKind.LEGAL_PERSON)
     state, _ = merge(parse_code(person), [row], [], NOW, TODAY)
     assert state.kind is SubjectKind.NATURAL_PERSON
+
+
+def test_a_list_membership_the_gateway_holds_itself_counts_too() -> None:
+    held = RecordMark(
+        ORG,
+        None,
+        Mark.LISTING,
+        NOW - timedelta(days=400),
+        list_kind=ListKind.SERIOUS_DISHONESTY,
+    )
+    state, _ = merge(parse_code(ORG), [record(PENALTY, ORG)], [held], NOW, TODAY)
+    assert state.serious_dishonesty_since == (NOW - timedelta(days=400)).date()
+    ended = replace(held, until=NOW - timedelta(days=1))
+    state, _ = merge(parse_code(ORG), [record(PENALTY, ORG)], [ended], NOW, TODAY)
+    assert not state.on_serious_dishonesty_list

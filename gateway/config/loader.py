@@ -65,6 +65,7 @@ def load_config(
     sources_root = Table.load(directory / "sources.toml", problems)
     sources = parse_sources(sources_root, str(data_dir), kinds)
     _check_items(sources, catalogue, sources_root.file, problems)
+    _check_timeouts(sources, settings.limits.deadline_ms, sources_root.file, problems)
     config = GatewayConfig(
         directory=directory,
         data_dir=data_dir,
@@ -92,6 +93,22 @@ def _check_items(
                     f"source[{index}] ({spec.name})",
                     f"maps records to item {item!r}, which is not in the catalogue",
                 )
+
+
+def _check_timeouts(
+    sources: list[SourceSpec], deadline_ms: int, file: str, problems: Problems
+) -> None:
+    # An attempt cut short by the request's deadline is not the source's failure,
+    # so a source whose own timeout outlasts the deadline would never open its
+    # circuit breaker however long it hangs.
+    for index, spec in enumerate(sources):
+        if spec.resilience.timeout_s * 1000 >= deadline_ms:
+            problems.add(
+                file,
+                f"source[{index}] ({spec.name}).timeout_s",
+                f"must be below [limits] deadline_ms ({deadline_ms} ms) so that a hanging "
+                "source opens its circuit breaker",
+            )
 
 
 def _trusted_documents(

@@ -20,7 +20,7 @@ class Resilience:
     records per subject, at most ``cache_size`` subjects.
     """
 
-    timeout_s: float = 5.0
+    timeout_s: float = 2.0
     retries: int = 0
     retry_base_s: float = 0.05
     retry_max_s: float = 1.0

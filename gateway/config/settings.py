@@ -32,6 +32,7 @@ class Limits:
     max_directives: int = 50  # directive applications in the document
     max_cost: int = 100_000  # fields weighted by the `first`/`codes` sizes above them
     max_tokens: int = 2_000  # lexical tokens in one document
+    max_document_bytes: int = 65_536  # one document's text (413 beyond); bounds the caches
     max_body_bytes: int = 1_048_576  # request body (413 beyond)
     max_header_bytes: int = 32_768  # all request headers together (431 beyond)
     deadline_ms: int = 3_000  # one request's source calls, retries and waits included
@@ -74,7 +75,7 @@ class Documents:
     """
 
     apq: bool = True
-    apq_cache_size: int = 10_000
+    apq_cache_size: int = 2_000  # documents, each at most max_document_bytes
     trusted_only: bool = False
     manifest: str | None = None
 

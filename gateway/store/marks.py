@@ -1,9 +1,11 @@
-"""The gateway's own marks on records, read in one statement per batch of subjects.
+"""The gateway's own marks, read in one statement per batch of subjects.
 
-What the gateway itself knows about a record, beside what its source sent: an
+What the gateway itself knows beside what the sources sent. On a record: an
 objection pending (000 art. 46, 001 art. 34), a repair completed (003 art. 44),
 a shield the subject asked for (001 art. 35), a withdrawal after the decision
-was revoked (003 art. 43). The workflows that set them build on this table.
+was revoked (003 art. 43). On a subject: a list membership the gateway holds
+itself (a key-attention listing, 001 art. 19). The workflows that set them
+build on this table.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from cachetools import TTLCache
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.domain import ListKind
 from gateway.store.consents import utc
 from gateway.store.tables import record_marks
 
@@ -27,16 +30,20 @@ class Mark(StrEnum):
     REPAIR = "REPAIR"
     SHIELD = "SHIELD"
     WITHDRAWAL = "WITHDRAWAL"
+    LISTING = "LISTING"  # on a subject, with its list kind
 
 
 @dataclass(frozen=True, slots=True)
 class RecordMark:
+    """A mark on one record (``record_id``) or, without one, on the subject itself."""
+
     subject_code: str
-    record_id: str
+    record_id: str | None
     mark: Mark
     since: datetime
     until: datetime | None = None
     reference: str | None = None
+    list_kind: ListKind | None = None
 
     def in_force(self, now: datetime) -> bool:
         return self.since <= now and (self.until is None or now < self.until)
@@ -62,6 +69,7 @@ class RecordMarks:
             "subject_code": mark.subject_code,
             "record_id": mark.record_id,
             "mark": mark.mark.value,
+            "list_kind": None if mark.list_kind is None else mark.list_kind.value,
             "since": utc(mark.since),
             "until": None if mark.until is None else utc(mark.until),
             "reference": mark.reference,
@@ -100,6 +108,7 @@ class RecordMarks:
                         since=utc(row.since),
                         until=None if row.until is None else utc(row.until),
                         reference=row.reference,
+                        list_kind=None if row.list_kind is None else ListKind(row.list_kind),
                     )
                 )
         return {code: tuple(marks) for code, marks in found.items()}

@@ -71,17 +71,19 @@ declarations = Table(
     Column("declared_at", DateTime(timezone=True), nullable=False),
 )
 
-# The gateway's own marks on records (the record-state stage): an objection
-# pending, a repair done, a shield asked for, a withdrawal. ``record_id`` is
-# the record's stable id (source, table, row id).
+# The gateway's own marks (the record-state stage). On a record (``record_id``,
+# its stable id: source, table, row id): an objection pending, a repair done, a
+# shield asked for, a withdrawal. On a subject (no record_id): a list
+# membership the gateway itself holds (``list_kind``), e.g. key attention.
 record_marks = Table(
     "record_marks",
     metadata,
     Column("id", String(36), primary_key=True),
     Column("subject_code", String(18), nullable=False, index=True),
-    Column("record_id", String(200), nullable=False),
-    Column("mark", String(16), nullable=False),  # OBJECTION, REPAIR, SHIELD, WITHDRAWAL
+    Column("record_id", String(200), nullable=True),
+    Column("mark", String(16), nullable=False),  # OBJECTION, REPAIR, SHIELD, WITHDRAWAL, LISTING
+    Column("list_kind", String(32), nullable=True),  # for LISTING
     Column("since", DateTime(timezone=True), nullable=False),
     Column("until", DateTime(timezone=True), nullable=True),  # null: in force
-    Column("reference", String(200), nullable=True),  # e.g. the decision that revoked it
+    Column("reference", String(200), nullable=True),  # e.g. the decision behind it
 )

@@ -62,6 +62,20 @@ class GraphQLEndpoint:
         await response(scope, receive, send)
 
     async def respond(self, request: Request) -> Response:
+        response = await self._respond(request)
+        if response.headers.get("content-type", "").startswith("text/html"):
+            return response  # GraphiQL sets its own caching
+        # Answers depend on who asks: only the public's answers to GET may be
+        # shared by a cache, and every cache must key on the credentials.
+        public = request.method in ("GET", "HEAD") and not _credentials(request)
+        if response.status_code == 200 and public:
+            response.headers["Cache-Control"] = "public, max-age=30"
+        else:
+            response.headers["Cache-Control"] = "no-store"
+        response.headers["Vary"] = _VARY
+        return response
+
+    async def _respond(self, request: Request) -> Response:
         get = request.method in ("GET", "HEAD")
         media = negotiate(request.headers.get("accept"), html=get and self.page is not None)
         try:
@@ -110,6 +124,13 @@ class GraphQLEndpoint:
     async def _execute(
         self, request: Request, params: GraphQLParams, media: Media, get: bool
     ) -> Response:
+        if params.query is not None and len(params.query) > self.limits.max_document_bytes:
+            # Checked before anything is parsed, cached or registered as a persisted query.
+            raise RequestError(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                f"The document exceeds {self.limits.max_document_bytes} characters.",
+                413,
+            )
         document = self.documents.document(params)
         access = await self.access(request, _consent_tokens(params.extensions))
         try:
@@ -120,7 +141,11 @@ class GraphQLEndpoint:
                 operation_name=params.operation_name,
                 allowed_operation_types=_QUERIES if get else _ANY,
             )
-        except InvalidOperationTypeError:
+        except InvalidOperationTypeError as refused:
+            if refused.operation_type is OperationType.SUBSCRIPTION:
+                raise RequestError(
+                    ErrorCode.GRAPHQL_VALIDATION_FAILED, "This gateway has no subscriptions."
+                ) from None
             raise RequestError(
                 ErrorCode.METHOD_NOT_ALLOWED,
                 "Mutations must be sent with POST.",
@@ -135,6 +160,14 @@ class GraphQLEndpoint:
         except MissingQueryError:
             raise RequestError(ErrorCode.BAD_REQUEST, "Send a 'query'.") from None
         return answers.result(outcome.data, outcome.errors or (), media)
+
+
+_CREDENTIALS = ("authorization", "x-consent-token", "x-duty-matter", "x-query-purpose")
+_VARY = "Accept, Authorization, X-Consent-Token, X-Duty-Matter, X-Query-Purpose"
+
+
+def _credentials(request: Request) -> bool:
+    return any(name in request.headers for name in _CREDENTIALS)
 
 
 async def _bounded_body(request: Request, limit: int) -> bytes:

@@ -22,6 +22,7 @@ from graphql import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gateway.config.settings import Limits
 from resolvers.operation_limits import OperationLimits, check_document
 from resolvers.schema import build_schema
 
@@ -138,7 +139,7 @@ def test_fields_are_counted_at_every_spread() -> None:
 def test_a_fragment_bomb_is_refused_quickly(count: int) -> None:
     document = graphql.parse(bomb(count))
     started = time.process_time()
-    errors = check(document, limits=OperationLimits())
+    errors = check(document, limits=OperationLimits.from_limits(Limits()))
     elapsed = time.process_time() - started
     assert kinds(errors) == ["aliases", "fields", "cost"]
     assert elapsed < 0.5  # strawberry's limiters take 13.9 s for 21 fragments
@@ -181,7 +182,7 @@ def test_a_3000_fragment_chain_is_measured_without_recursion() -> None:
         "{ ...F0 }" + chain + " fragment F2999 on Query { b }", max_tokens=None
     )
     with shallow_stack():
-        errors = check(document, limits=OperationLimits())
+        errors = check(document, limits=OperationLimits.from_limits(Limits()))
     assert kinds(errors) == ["depth", "fields"]
     assert errors[0].message == "The operation nests fields 3000 deep; the limit is 15."
 
@@ -241,6 +242,15 @@ def test_cost_multiplies_by_a_variables_declared_default() -> None:
     assert_limit(query, "cost", 5, {"n": 3})
 
 
+def test_another_operations_default_does_not_lower_the_cost() -> None:
+    """An operation that declares $n without a default runs with the field's own (50)."""
+    query = (
+        "query A($n: Int = 1) { __typename } "
+        'query B($n: Int) { subject(code: "x") { records(first: $n) { totalCount } } }'
+    )
+    assert_limit(query, "cost", 52)
+
+
 def test_cost_multiplies_by_the_schema_default_of_first() -> None:
     assert_limit('{ subject(code: "x") { records { totalCount } } }', "cost", 52)  # first = 50
     assert_limit('{ searchSubjects(name: "ab") { edges { cursor } } }', "cost", 41)  # first = 20
@@ -276,7 +286,7 @@ def test_cost_multiplies_by_the_number_of_codes() -> None:
 
 
 def test_the_bank_batch_passes_the_defaults() -> None:
-    assert check(BANK_BATCH, CODES, limits=OperationLimits()) == []
+    assert check(BANK_BATCH, CODES, limits=OperationLimits.from_limits(Limits())) == []
     assert_limit(BANK_BATCH, "cost", 55_401, CODES)
 
 
@@ -285,13 +295,16 @@ def test_the_bank_batch_repeating_its_records_under_aliases_is_refused() -> None
     records = f"records(first: 50) {{ totalCount edges {{ {node} }} }}"
     query = f"""query($codes: [String!]!) {{
         subjects(codes: $codes) {{ code name kind r1: {records} r2: {records} }} }}"""
-    errors = check(query, CODES, limits=OperationLimits())
+    errors = check(query, CODES, limits=OperationLimits.from_limits(Limits()))
     assert [e.message for e in errors] == ["The operation would cost 110501; the limit is 100000."]
-    assert check(query, {"codes": CODES["codes"][:70]}, limits=OperationLimits()) == []
+    assert (
+        check(query, {"codes": CODES["codes"][:70]}, limits=OperationLimits.from_limits(Limits()))
+        == []
+    )
 
 
 def test_the_introspection_query_passes_the_defaults() -> None:
-    assert check(INTROSPECTION, limits=OperationLimits()) == []
+    assert check(INTROSPECTION, limits=OperationLimits.from_limits(Limits())) == []
     assert_limit(INTROSPECTION, "depth", 15)
     assert_limit(INTROSPECTION, "fields", 226)
     assert_limit(INTROSPECTION, "cost", 226)
@@ -317,7 +330,7 @@ def test_an_operation_that_would_not_be_selected_is_still_checked() -> None:
 
 
 def test_a_fragment_nothing_spreads_is_still_checked() -> None:
-    errors = check(bomb(40, used=False), limits=OperationLimits())
+    errors = check(bomb(40, used=False), limits=OperationLimits.from_limits(Limits()))
     assert kinds(errors) == ["aliases", "fields", "cost"]
     assert errors[0].message == f"The fragment F0 uses at least {10**12} aliases; the limit is 30."
 
@@ -325,7 +338,7 @@ def test_a_fragment_nothing_spreads_is_still_checked() -> None:
 def test_an_empty_document_and_a_typename_query_pass() -> None:
     zero = OperationLimits(0, 0, 0, 0, 0)
     assert check(DocumentNode(definitions=()), limits=zero) == []
-    assert check("{ __typename }", limits=OperationLimits()) == []
+    assert check("{ __typename }", limits=OperationLimits.from_limits(Limits())) == []
     assert check("{ __typename }", max_depth=1, max_fields=1, max_cost=1, max_aliases=0) == []
 
 

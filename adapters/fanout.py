@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TypeVar
 
+from adapters.deadline import DEADLINE
 from adapters.errors import SourceError, SourceTimeout, SourceUnavailable
 from adapters.kinds import KINDS, Resources
 from adapters.protocol import FetchRequest, SearchRequest, Source
@@ -166,10 +167,12 @@ def _request(
 async def _guard(
     source: Source, call: Awaitable[T], deadline: float | None = None
 ) -> T | SourceError:
+    token = DEADLINE.set(deadline)
     try:
         if deadline is None:
             return await call
-        async with asyncio.timeout_at(deadline):
+        # The wrappers end their own attempts by the deadline; this is the backstop.
+        async with asyncio.timeout_at(deadline + 0.02):
             return await call
     except TimeoutError:
         return SourceTimeout(source.name, "the request's deadline passed")
@@ -179,3 +182,5 @@ async def _guard(
         # An adapter bug must not take the other sources down with it.
         log.exception("source %s raised an untranslated error", source.name)
         return SourceUnavailable(source.name, type(exc).__name__)
+    finally:
+        DEADLINE.reset(token)

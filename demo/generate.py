@@ -32,7 +32,7 @@ from demo.writer import write_database, write_text_atomically
 SIZES: dict[str, int] = {"small": 3_000, "large": 1_000_000}
 DEFAULT_SEED = 20261101
 # Bump when a table layout changes, so `--if-missing` regenerates stale data.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3  # 3: the serious-dishonesty list table (qy_yzsx)
 MANIFEST = "manifest.json"
 # How each database stores dates (the encodings differ on purpose).
 DATE_STYLES = {

@@ -309,3 +309,26 @@ async def test_one_deadline_bounds_every_source_call_with_its_retries(
             assert {"REGISTRATION_ORG", "TAX_ARREARS"} <= _items(body)
     # Not a speed goal: without the deadline each request would take over 3 s.
     assert max(timings) < 0.6 + 0.5, timings
+
+
+async def test_a_source_hanging_past_the_deadline_still_opens_its_breaker(
+    demo_config: GatewayConfig, bureau_url: str
+) -> None:
+    """Attempts end by the deadline as the source's own timeouts, which the breaker counts."""
+    await _knobs(bureau_url, timeout_rate=1.0)
+    config = _bureau(
+        demo_config, retries=3, retry_base_s=0.05, cache_ttl_s=0, timeout_s=1.0, breaker_failures=2
+    )
+    limits = replace(config.settings.limits, deadline_ms=400)
+    config = replace(config, settings=replace(config.settings, limits=limits))
+    unit = viewers.gov(demo_config.auth)
+    async with _gateway(config) as client:
+        for _ in range(2):
+            body = await client.query(_query(), headers=unit)
+            assert _errors(body) == [("SOURCE_TIMEOUT", "market_bureau")]
+        metrics = await _metrics(client)
+        assert metrics["market_bureau"]["breaker"] == "open"
+        started = time.perf_counter()
+        body = await client.query(_query(), headers=unit)
+        assert time.perf_counter() - started < 0.3  # the open breaker answers at once
+    assert _errors(body) == [("SOURCE_UNAVAILABLE", "market_bureau")]

@@ -18,6 +18,7 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from adapters.deadline import remaining
 from adapters.errors import SourceError
 from adapters.protocol import Source
 from adapters.wrappers.base import Wrapper
@@ -63,7 +64,9 @@ class RetryingSource(Wrapper):
             except SourceError as exc:
                 # Retry n follows failed attempt n; there are ``retries`` of them.
                 delay = self._delay(attempt, exc) if attempt <= self.retries else None
-                if delay is None:
+                left = remaining()
+                # A retry that could not start before the request's deadline is none.
+                if delay is None or (left is not None and delay >= left):
                     raise
             await self._sleep(delay)
 

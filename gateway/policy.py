@@ -112,13 +112,10 @@ def decide(
     """
     access = access or item_access(viewer, subject, record.item, now)
     status = lifecycle(subject, record, china_today(now))
-    if access.basis is Basis.SELF:
-        # The subject sees its expired, repaired, shielded and withdrawn records too.
-        return replace(access, status=status)
-    withheld = _WITHHELD.get(status)
-    if withheld is not None:
+    if access.basis is not Basis.SELF and (withheld := _WITHHELD.get(status)) is not None:
         return Decision(False, withheld, denial=Denial.FORBIDDEN, status=status)
-    return replace(access, status=status)
+    # The subject sees its expired, repaired, shielded and withdrawn records too.
+    return access if access.status is status else replace(access, status=status)
 
 
 def lifecycle(subject: SubjectState, record: CreditRecord, today: date) -> RecordStatus:

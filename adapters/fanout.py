@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import inspect
 import logging
 from collections.abc import Awaitable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -167,6 +168,11 @@ def _request(
 async def _guard(
     source: Source, call: Awaitable[T], deadline: float | None = None
 ) -> T | SourceError:
+    if deadline is not None and deadline - asyncio.get_running_loop().time() <= 0.01:
+        # Too late to start: not the source's failure, so it costs no breaker count.
+        if inspect.iscoroutine(call):
+            call.close()
+        return SourceTimeout(source.name, "the request's deadline passed before it was asked")
     token = DEADLINE.set(deadline)
     try:
         if deadline is None:

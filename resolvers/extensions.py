@@ -52,7 +52,7 @@ class ErrorShaping(SchemaExtension):
             # their types. A scalar's own parser may have said why in Python's
             # words; only graphql-core's part, before the ';', is kept.
             message = error.message if original is None else error.message.split(";")[0] + "."
-            return _rebuilt(error, message, {"code": ErrorCode.BAD_USER_INPUT.value})
+            return _rebuilt(error, _no_values(message), {"code": ErrorCode.BAD_USER_INPUT.value})
         log.error("unexpected error at %s", error.path, exc_info=original)
         return _rebuilt(
             error,
@@ -64,6 +64,16 @@ class ErrorShaping(SchemaExtension):
 # graphql-core suggests names it knows ("Did you mean 'code'?"): a map of the
 # schema, and of enum values, for anyone probing. No message keeps one.
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+# graphql-core quotes a bad variable's value in Python's notation ("{'a': 1}").
+_QUOTED_VALUE = re.compile(r"(got) invalid value .*?(;|$)|(value): .*$")
+
+
+def _no_values(message: str) -> str:
+    return _QUOTED_VALUE.sub(
+        lambda m: f"{m[1]} an invalid value{m[2]}" if m[1] else f"{m[3]}.", message
+    )
 
 
 def _rebuilt(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:

@@ -51,6 +51,8 @@ class CreditRecordEdge(Disclosing):
 @strawberry.type(description="A subject's records you may see, newest decision first.")
 class CreditRecordConnection(Disclosing):
     matching: strawberry.Private[tuple[Disclosed, ...]]
+    # The record an `after` cursor named: accepting it tells that it exists.
+    anchor: strawberry.Private[Disclosed | None]
     total_count: int = strawberry.field(
         description="How many records match, counting only what you may see."
     )
@@ -58,12 +60,15 @@ class CreditRecordConnection(Disclosing):
     page_info: PageInfo = strawberry.field(description="Paging information.")
 
     @classmethod
-    def shows(cls, fields: frozenset[str]) -> bool:
-        # Each edge shows its own record; counts and paging tell of every match.
-        return bool(fields - {"edges"})
+    def shows(cls, fields: frozenset[str]) -> frozenset[str]:
+        return fields
 
-    def disclosed(self, shown: bool) -> Iterable[Disclosed]:
-        return self.matching
+    def disclosed(self, fields: frozenset[str]) -> Iterable[Disclosed]:
+        anchor = () if self.anchor is None else (self.anchor,)
+        # Each edge shows its own record; counts and paging tell of every match.
+        if fields - {"edges", "__typename"}:
+            return (*self.matching, *anchor)
+        return anchor
 
 
 @strawberry.type(description="信用信息概要: how many records of one category you may see.")
@@ -132,13 +137,14 @@ class Subject(Disclosing):
             context.deny_items(self.view, list(dict.fromkeys(items)), info.path)
         kinds = None if categories is None else frozenset(categories)
         matching = [d for d in self.view.records if _matches(d, kinds, wanted)]
-        start = 0
+        start, anchor = 0, None
         if after is not None:
             (record_id,) = decode_cursor(after, 1)
             ids = [d.record.id for d in matching]
             if record_id not in ids:
                 raise bad_input("The cursor is not one this gateway issued.", argument="after")
             start = ids.index(record_id) + 1
+            anchor = matching[start - 1]
         page = matching[start : start + first]
         edges = [
             CreditRecordEdge(record=d, cursor=encode_cursor(d.record.id), node=record_type(d))
@@ -146,6 +152,7 @@ class Subject(Disclosing):
         ]
         return CreditRecordConnection(
             matching=tuple(matching),
+            anchor=anchor,
             total_count=len(matching),
             edges=edges,
             page_info=PageInfo(
@@ -168,21 +175,28 @@ class Subject(Disclosing):
         return fields
 
     def disclosed(self, fields: frozenset[str]) -> Iterable[Disclosed]:
-        others = fields - (_SHOWS_NOTHING if self.asked else _SHOWS_NOTHING_FOUND)
-        if not others:
-            return ()
-        if not others <= _SHOWS_REGISTRATION:
+        others = fields - _SHOWS_NOTHING
+        if others and not others <= _SHOWS_REGISTRATION:
             return self.view.records  # summary, and any field not named here
-        registration = self.view.registration
-        return () if registration is None else (registration,)
+        registration = () if self.view.registration is None else (self.view.registration,)
+        if others or not self.asked:
+            # Found by name, a subject shows its registration, whatever is selected.
+            return registration
+        return self._existence(registration)
+
+    def _existence(self, registration: tuple[Disclosed, ...]) -> Iterable[Disclosed]:
+        # A subject is in the answer only when the caller may see something of
+        # it: if all of that is non-public, being there discloses it.
+        if any(not d.decision.logged for d in self.view.records):
+            return ()
+        return registration or self.view.records
 
 
-# Looked up by code, the code is the caller's own input and the kind follows
-# from it; found by name, the code is registration data. `records` returns a
+# The code is the caller's own input (found by name, the subject shows its
+# registration anyway) and the kind follows from it. `records` returns a
 # connection whose own fields say what they show.
 _SHOWS_NOTHING = frozenset({"code", "kind", "__typename", "records"})
-_SHOWS_NOTHING_FOUND = frozenset({"__typename", "records"})
-_SHOWS_REGISTRATION = frozenset({"name", "basicInfo", "code", "kind"})
+_SHOWS_REGISTRATION = frozenset({"name", "basicInfo"})
 
 
 def subject_type(view: SubjectView, *, asked: bool = True) -> Subject | None:

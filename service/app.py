@@ -110,6 +110,8 @@ def create_app(
         context=context,
         page=graphiql_page if settings.server.graphiql_on else None,
     )
+    # A trailing slash is another path: a coded 404, not a bare redirect.
+    app.router.redirect_slashes = False
     app.router.routes.extend(
         [
             Route("/graphql", endpoint),

@@ -8,8 +8,10 @@ added to the schema without a rule here fails ``test_every_field_has_a_rule``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from graphql import (
@@ -299,3 +301,62 @@ async def test_a_name_search_logs_the_registrations_it_shows(
     assert body["data"]["searchSubjects"] != {"edges": []}, "the search must find the person"
     entries = spy.take()
     assert [(e.subject_code, e.items) for e in entries] == [(PERSON.code, ("REGISTRATION_PERSON",))]
+
+
+def commended_person(demo_data: Path) -> str:
+    """A person with a commendation and no court-defaulter entry (nothing public of it)."""
+    with sqlite3.connect(demo_data / "court.db") as court:
+        defaulters = {code for (code,) in court.execute("SELECT sfzhm FROM sx_zrr")}
+    with sqlite3.connect(demo_data / "civil_affairs.db") as civil:
+        rows = civil.execute("SELECT dxdm FROM bzjl WHERE length(dxdm) = 18 ORDER BY dxdm")
+        return next(code for (code,) in rows if code not in defaulters and code[-1].isdigit())
+
+
+async def test_a_subject_there_only_through_logged_records_logs_being_there(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig, demo_data: Path
+) -> None:
+    """Non-null discloses: a unit that may see only a person's commendation learns, from
+    `{ __typename }` alone, that the person has one."""
+    client, spy = logged
+    code = commended_person(demo_data)
+    unit = viewers.gov(demo_config.auth, matter="HONOURS_REVIEW")
+    body = await client.query(f'{{ subject(code: "{code}") {{ __typename code }} }}', headers=unit)
+    assert body["data"]["subject"] == {"__typename": "Subject", "code": code}
+    [entry] = spy.take()
+    assert (entry.subject_code, "COMMENDATION" in entry.items) == (code, True)
+    body = await client.query(f'{{ subject(code: "{code}") {{ code }} }}')
+    assert body["data"]["subject"] is None  # the public may see nothing of it
+    assert spy.take() == []
+
+
+async def test_a_cursor_accepted_discloses_the_record_it_names(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig
+) -> None:
+    client, spy = logged
+    unit = viewers.gov(demo_config.auth)
+    query = '{ subject(code: "%s") { records(items: ["TAX_ARREARS"]%s) { edges { cursor } } } }'
+    body = await client.query(query % (ADVERSE_COMPANY.code, ""), headers=unit)
+    cursor = body["data"]["subject"]["records"]["edges"][-1]["cursor"]
+    spy.take()
+    body = await client.query(
+        query.replace("{ edges { cursor } }", "{ __typename }")
+        % (ADVERSE_COMPANY.code, f', after: "{cursor}"'),
+        headers=unit,
+    )
+    assert "errors" not in body, body
+    assert {i for e in spy.take() for i in e.items} == {"TAX_ARREARS"}
+
+
+async def test_a_found_subject_logs_its_registration_whatever_is_selected(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig
+) -> None:
+    client, spy = logged
+    unit = viewers.gov(demo_config.auth)
+    body = await client.query(
+        f'{{ searchSubjects(name: "{PERSON.name}") {{ edges {{ node {{ __typename }} }} }} }}',
+        headers=unit,
+    )
+    assert body["data"]["searchSubjects"]["edges"]
+    assert [(e.subject_code, e.items) for e in spy.take()] == [
+        (PERSON.code, ("REGISTRATION_PERSON",))
+    ]

@@ -489,3 +489,14 @@ async def test_odd_arguments_of_signed_in_callers_are_bad_input(
         body, headers = post_json({"query": query}, **company)
         status, _, payload = await send(gateway, body=body, headers=headers)
         assert (status, codes(payload)) == (200, ["BAD_USER_INPUT"]), query
+
+
+async def test_trailing_slashes_head_and_unfinished_answers_are_not_shared(
+    gateway: Client,
+) -> None:
+    status, _, payload = await send(gateway, "GET", path="/graphql/", params={"query": NAME})
+    assert (status, codes(payload)) == (404, ["NOT_FOUND"])
+    status, headers, payload = await send(gateway, "GET", params={"query": "{ nosuchfield }"})
+    assert (status, headers["cache-control"]) == (200, "no-store")
+    async with gateway.session.head(gateway.url, params={"query": NAME}) as response:
+        assert response.status == 405  # it would run the operation for no answer

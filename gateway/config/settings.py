@@ -24,7 +24,7 @@ class Limits:
     document's size before any other validation (`resolvers.operation_limits`).
     """
 
-    max_batch: int = 100  # codes per subjects(codes:) call (001 art. 40: batch queries)
+    max_batch: int = 100  # subject codes per request, across fields (001 art. 40)
     max_page: int = 50  # items per page of a connection
     max_depth: int = 15  # field nesting, through fragments and introspection
     max_aliases: int = 30  # aliased fields, fragments expanded

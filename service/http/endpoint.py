@@ -65,18 +65,15 @@ class GraphQLEndpoint:
         response = await self._respond(request)
         if response.headers.get("content-type", "").startswith("text/html"):
             return response  # GraphiQL sets its own caching
-        # Answers depend on who asks: only the public's answers to GET may be
-        # shared by a cache, and every cache must key on the credentials.
-        public = request.method in ("GET", "HEAD") and not _credentials(request)
-        if response.status_code == 200 and public:
-            response.headers["Cache-Control"] = "public, max-age=30"
-        else:
-            response.headers["Cache-Control"] = "no-store"
+        # Answers depend on who asks: only the public's complete answers to GET
+        # may be shared by a cache (set in _execute), and every cache must key on
+        # the credentials.
+        response.headers.setdefault("Cache-Control", "no-store")
         response.headers["Vary"] = _VARY
         return response
 
     async def _respond(self, request: Request) -> Response:
-        get = request.method in ("GET", "HEAD")
+        get = request.method == "GET"
         media = negotiate(request.headers.get("accept"), html=get and self.page is not None)
         try:
             self._check_envelope(request, media)
@@ -93,7 +90,8 @@ class GraphQLEndpoint:
             return answers.json_response(body, refused.status, media or Media.JSON, headers)
 
     def _check_envelope(self, request: Request, media: Media | None) -> None:
-        if request.method not in ("GET", "HEAD", "POST"):
+        # HEAD would run the operation (and log its disclosures) for no body.
+        if request.method not in ("GET", "POST"):
             raise RequestError(
                 ErrorCode.METHOD_NOT_ALLOWED,
                 "Use GET (queries) or POST (queries and mutations).",
@@ -159,7 +157,10 @@ class GraphQLEndpoint:
             ) from None
         except MissingQueryError:
             raise RequestError(ErrorCode.BAD_REQUEST, "Send a 'query'.") from None
-        return answers.result(outcome.data, outcome.errors or (), media)
+        response = answers.result(outcome.data, outcome.errors or (), media)
+        if get and not outcome.errors and outcome.data is not None and not _credentials(request):
+            response.headers["Cache-Control"] = "public, max-age=30"
+        return response
 
 
 _CREDENTIALS = ("authorization", "x-consent-token", "x-duty-matter", "x-query-purpose")

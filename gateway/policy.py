@@ -174,9 +174,14 @@ def consent_unusable(viewer: Viewer, grant: ConsentGrant, now: datetime) -> str 
         return f"was granted for purpose {grant.purpose}, not {viewer.purpose} (003 art. 20)"
     if grant.revoked:
         return "has been revoked by the subject"
-    if now < grant.valid_from:
+    return outside_validity(grant.valid_from, grant.valid_until, now)
+
+
+def outside_validity(valid_from: datetime, valid_until: datetime, now: datetime) -> str | None:
+    """Why a consent valid over [valid_from, valid_until) is not valid at ``now``, if it is not."""
+    if now < valid_from:
         return "is not valid yet"
-    if now >= grant.valid_until:
+    if now >= valid_until:
         return "has expired"
     return None
 

@@ -158,6 +158,11 @@ def _possible_kinds(raw: RawRecord) -> frozenset[SubjectKind]:
     return _kinds_of_code(raw.subject_code)
 
 
+def applies_to(item: CatalogueItem, code: str) -> bool:
+    """Whether ``item`` can be about the subject of ``code`` (its ``subject_kinds``)."""
+    return bool(item.subject_kinds & _kinds_of_code(code))
+
+
 @lru_cache(maxsize=4096)
 def _kinds_of_code(code: str) -> frozenset[SubjectKind]:
     # Cached: validating an ID number costs tens of microseconds, and a batch

@@ -13,7 +13,7 @@ from gateway.codes import InvalidCode, parse_code
 from gateway.consent import sign
 from gateway.domain import Category
 from gateway.errors import ErrorCode, bad_input, client_error
-from gateway.policy import consentable
+from gateway.policy import consentable, outside_validity
 from gateway.store.consents import StoredConsent, utc
 from gateway.viewer import ViewerKind
 from resolvers.context import Context
@@ -94,11 +94,10 @@ def consent_type(consent: StoredConsent, now: datetime) -> Consent:
 def _status(consent: StoredConsent, now: datetime) -> ConsentStatus:
     if consent.revoked:
         return ConsentStatus.REVOKED
-    if utc(now) < consent.valid_from:
-        return ConsentStatus.PENDING
-    if utc(now) >= consent.valid_until:  # as gateway.policy.consent_unusable judges it
-        return ConsentStatus.EXPIRED
-    return ConsentStatus.ACTIVE
+    outside = outside_validity(consent.valid_from, consent.valid_until, utc(now))
+    if outside is None:
+        return ConsentStatus.ACTIVE
+    return ConsentStatus.PENDING if utc(now) < consent.valid_from else ConsentStatus.EXPIRED
 
 
 def subject_code_of(info: Info[Context, None]) -> str:

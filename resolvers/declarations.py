@@ -14,10 +14,8 @@ import strawberry
 from strawberry import Info
 
 from gateway.codes import parse_code
-from gateway.config.catalogue import CatalogueItem
-from gateway.domain import SubjectKind
 from gateway.errors import ErrorCode, bad_input, client_error
-from gateway.record_state import subject_kind
+from gateway.records import applies_to
 from resolvers.consents import subject_code_of
 from resolvers.context import Context
 from resolvers.records import CreditRecordType, record_type
@@ -58,8 +56,8 @@ async def declare(info: Info[Context, None], data: DeclareInput) -> CreditRecord
     details = _details(data)
     item = str(data.kind.value)
     services = context.services
-    applies = services.config.catalogue.get(item)
-    if applies is None or subject_kind(parse_code(code), ()) not in _kinds_of(applies):
+    declared = services.config.catalogue.get(item)
+    if declared is None or not applies_to(declared, code):
         raise bad_input(f"{item} does not apply to a subject like you.", argument="input.kind")
     declaration = await services.store.declarations.add(
         subject_code=code,
@@ -83,12 +81,6 @@ async def declare(info: Info[Context, None], data: DeclareInput) -> CreditRecord
             source=_source_name(context, item),
         )
     return record_type(disclosed)
-
-
-def _kinds_of(item: CatalogueItem) -> frozenset[SubjectKind]:
-    # An organisation's exact kind is in its registration; either organisation kind will do.
-    organisation = {SubjectKind.LEGAL_PERSON, SubjectKind.UNINCORPORATED_ORG}
-    return item.subject_kinds | (organisation if item.subject_kinds & organisation else set())
 
 
 def _details(data: DeclareInput) -> dict[str, str]:

@@ -17,13 +17,13 @@ from typing import TypeVar
 from adapters.deadline import DEADLINE
 from adapters.errors import SourceError, SourceTimeout, SourceUnavailable
 from adapters.kinds import KINDS, Resources
-from adapters.protocol import FetchRequest, SearchRequest, Source
+from adapters.protocol import EntriesRequest, FetchRequest, SearchRequest, Source
 from adapters.wrappers.breaker import BreakerSource
 from adapters.wrappers.cache import CachingSource
 from adapters.wrappers.metrics import MeasuredSource
 from adapters.wrappers.stack import find, wrap
 from gateway.config.sources import SourceSpec
-from gateway.domain import SubjectHit
+from gateway.domain import RawRecord, SubjectHit
 from gateway.records import CreditRecord, Normaliser
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,20 @@ class FetchOutcome:
 class SearchOutcome:
     hits: list[SubjectHit]
     failures: list[SourceError] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EntriesOutcome:
+    """One page of a list's records across sources, in (subject_code, id) order.
+
+    ``next_after`` is where the next page starts, None when no source has
+    more: the last record's key, or past it when the page stops short of
+    ``limit`` at the end of what a source sent (records the normaliser dropped).
+    """
+
+    records: list[CreditRecord]
+    failures: list[SourceError] = field(default_factory=list)
+    next_after: tuple[str, str] | None = None
 
 
 class SourceSet:
@@ -149,6 +163,52 @@ class SourceSet:
                 outcome.hits.append(hit)
         return outcome
 
+    async def entries(
+        self,
+        items: frozenset[str],
+        limit: int,
+        after: tuple[str, str] | None = None,
+        *,
+        deadline: float | None = None,
+    ) -> EntriesOutcome:
+        """The first ``limit`` records of ``items`` of any subject after ``after``.
+
+        ``after`` is (subject_code, record id) of the last record of the previous
+        page; records sort by that pair, by code point. Every source browsing
+        one of ``items`` is asked at once for as many; a source that sends
+        ``limit`` may have more, so the page ends with its last record.
+        """
+        asked = [s for s in self.sources if s.capabilities().browsable & items]
+        calls = [
+            _guard(s, s.entries(_entries_request(s, items, limit, after)), deadline) for s in asked
+        ]
+        outcome = EntriesOutcome([])
+        records: list[CreditRecord] = []
+        ends: list[tuple[str, str]] = []  # the last key of each source that may have more
+        for source, answer in zip(asked, await asyncio.gather(*calls), strict=True):
+            if isinstance(answer, SourceError):
+                outcome.failures.append(answer)
+                continue
+            raws = list(answer)
+            if limit > 0 and len(raws) >= limit:
+                ends.append(max(_raw_key(raw) for raw in raws))
+            provenance = self.specs[source.name].provenance
+            records += [
+                record
+                for raw in raws
+                if (record := self.normaliser.normalise(raw, provenance)) is not None
+            ]
+        end = min(ends, default=None)
+        records.sort(key=_key)
+        # Past ``end`` a source may hold records not asked for yet.
+        shown = [r for r in records if end is None or _key(r) <= end][: max(limit, 0)]
+        outcome.records = shown
+        if len(shown) == limit and shown:
+            outcome.next_after = _key(shown[-1])
+        elif end is not None:
+            outcome.next_after = end
+        return outcome
+
     async def aclose(self) -> None:
         await asyncio.gather(*(s.aclose() for s in self.sources), return_exceptions=True)
 
@@ -163,6 +223,34 @@ def _request(
         return FetchRequest(tuple(codes))
     wanted = served & items
     return FetchRequest(tuple(codes), wanted) if wanted else None
+
+
+def _entries_request(
+    source: Source, items: frozenset[str], limit: int, after: tuple[str, str] | None
+) -> EntriesRequest:
+    """What to ask ``source`` for: ``after`` (code, record id) in its own record ids.
+
+    A record's id is ``f"{source}:{raw id}"``: of this source, the raw id; else
+    this source's prefix sorts all its records of the code before the id (after
+    them all: None) or after it ("" comes before every record id).
+    """
+    wanted = source.capabilities().browsable & items
+    if after is None:
+        return EntriesRequest(wanted, limit)
+    code, record_id = after
+    prefix = f"{source.name}:"
+    if record_id.startswith(prefix):
+        return EntriesRequest(wanted, limit, (code, record_id[len(prefix) :]))
+    return EntriesRequest(wanted, limit, (code, None if prefix < record_id else ""))
+
+
+def _key(record: CreditRecord) -> tuple[str, str]:
+    return record.subject_code, record.id
+
+
+def _raw_key(raw: RawRecord) -> tuple[str, str]:
+    # As the normaliser names it (gateway.records): f"{source}:{record_id}".
+    return raw.subject_code, f"{raw.source}:{raw.record_id}"
 
 
 async def _guard(

@@ -38,11 +38,27 @@ class SearchRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class EntriesRequest:
+    """Records of some items across all subjects, for a list's pages (keyset paged).
+
+    Answers come in (subject_code, record_id) order, compared by code point, and
+    only those strictly after ``after``: ``(code, record_id)`` means after that
+    record; ``(code, None)`` means after every record of that code.
+    """
+
+    items: frozenset[str]
+    limit: int
+    after: tuple[str, str | None] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Capabilities:
     """What a source can answer, as data (like a Hasura connector's capabilities)."""
 
     items: frozenset[str]
     searchable: bool
+    # Items whose records it can list across subjects (:meth:`Source.entries`).
+    browsable: frozenset[str] = frozenset()
 
 
 class Source(Protocol):
@@ -66,6 +82,13 @@ class Source(Protocol):
 
     async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
         """Subjects whose registered name contains ``request.text``, in (name, code) order."""
+        ...
+
+    async def entries(self, request: EntriesRequest) -> Sequence[RawRecord]:
+        """Records of ``request.items`` of any subject, in (subject_code, record_id) order.
+
+        At most ``request.limit``; a source that browses none of the items answers [].
+        """
         ...
 
     async def aclose(self) -> None:

@@ -65,11 +65,33 @@ class RecordStatus(StrEnum):
 
 
 class ListKind(StrEnum):
-    """The lists a catalogue item may record membership of (001 arts. 19-21, 004 art. 39)."""
+    """The lists a catalogue item may record membership of (001 arts. 19-21, 004 art. 39).
 
-    RED_LIST = "RED_LIST"  # 守信激励对象
-    SERIOUS_DISHONESTY = "SERIOUS_DISHONESTY"  # 严重失信主体
-    KEY_ATTENTION = "KEY_ATTENTION"  # 重点关注对象
+    The three lists of the regulations, and the sector lists provider units
+    publish; each is described in the catalogue (``[[list]]``).
+    """
+
+    RED_LIST = "RED_LIST"  # 守信激励对象 (004 art. 39, 001 art. 20)
+    SERIOUS_DISHONESTY = "SERIOUS_DISHONESTY"  # 严重失信主体 (003 arts. 32-33, 004 art. 43)
+    KEY_ATTENTION = "KEY_ATTENTION"  # 信用重点关注对象 (001 art. 19)
+    COURT_DEFAULTER = "COURT_DEFAULTER"  # 失信被执行人
+    BUSINESS_ABNORMAL = "BUSINESS_ABNORMAL"  # 经营异常名录
+    SOCIAL_ORG_ABNORMAL = "SOCIAL_ORG_ABNORMAL"  # 社会组织活动异常名录
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsibleParty:
+    """A person a list entry names as responsible for an organisation's listing.
+
+    001 art. 26, 002 art. 24, 003 art. 36, 004 art. 44: the legal
+    representative, principal, actual controller or another directly
+    responsible person. ``code`` (a citizen ID number) is what links the entry
+    to the person's own file; it is never served as part of the entry.
+    """
+
+    role: str  # 法定代表人, 主要负责人, 实际控制人, 其他直接责任人
+    name: str | None = None
+    code: str | None = None
 
 
 DetailValue = str | int | float | bool | date | None
@@ -98,6 +120,8 @@ class RawRecord:
     # Which part of the source's configuration produced it (an SQL mapping, a
     # bureau record type), named in diagnostics; never served.
     origin: str | None = None
+    # For a list entry of an organisation: the persons it names as responsible.
+    responsible: tuple[ResponsibleParty, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

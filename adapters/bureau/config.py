@@ -46,6 +46,9 @@ class RecordMapping:
     decided_field: str | None
     ended_field: str | None
     details: Mapping[str, str]
+    # An array of {"role", "name", "code"} objects: the persons a list entry
+    # names as responsible (004 art. 44).
+    responsible_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +129,7 @@ _MAPPING_KEYS = {
     "decided_field",
     "ended_field",
     "details",
+    "responsible_field",
 }
 
 
@@ -188,6 +192,7 @@ def _mapping(t: Table) -> RecordMapping:
         decided_field=t.opt_string("decided_field"),
         ended_field=t.opt_string("ended_field"),
         details=detail_mapping(t.table("details"), "field"),
+        responsible_field=t.opt_string("responsible_field"),
     )
 
 

@@ -13,7 +13,7 @@ from datetime import date
 import orjson
 
 from adapters.bureau.config import BureauSourceConfig, RecordMapping
-from gateway.domain import DetailValue, RawRecord
+from gateway.domain import DetailValue, RawRecord, ResponsibleParty
 from gateway.values import to_date, to_detail, to_text
 
 # A subject code and the bureau's raw records for it.
@@ -83,6 +83,7 @@ class RecordReader:
             ended_on=_date(raw, mapping.ended_field),
             details=_details(raw, mapping),
             origin=record_type,
+            responsible=_responsible(raw, mapping.responsible_field),
         )
 
 
@@ -120,6 +121,28 @@ def _details(raw: Mapping[str, object], mapping: RecordMapping) -> dict[str, Det
     # JSON numbers, strings and booleans keep their type; the catalogue's field
     # types coerce them later (gateway.records). Objects and arrays are not values.
     return {key: to_detail(_scalar(lookup(raw, path))) for key, path in mapping.details.items()}
+
+
+def _responsible(raw: Mapping[str, object], path: str | None) -> tuple[ResponsibleParty, ...]:
+    """The parties listed at ``path``, each once; a malformed one is skipped, since
+    one bad party must not hide the record (nor the rest of the batch)."""
+    found = None if path is None else lookup(raw, path)
+    if not isinstance(found, list):
+        return ()
+    return tuple(dict.fromkeys(p for p in map(_party, found) if p is not None))
+
+
+def _party(value: object) -> ResponsibleParty | None:
+    """``{"role": ..., "name": ..., "code": ...}``: a role text, name and code text or absent."""
+    if not isinstance(value, dict):
+        return None
+    role, name, code = (value.get(key) for key in ("role", "name", "code"))
+    if not all(isinstance(v, str) or v is None for v in (role, name, code)):
+        return None
+    role, name, code = to_text(role), to_text(name), to_text(code)
+    if role is None:
+        return None
+    return ResponsibleParty(role, name, None if code is None else code.upper())
 
 
 def _scalar(value: object) -> object:

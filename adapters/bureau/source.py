@@ -30,7 +30,7 @@ from adapters.bureau.payload import (
     subject_answer,
 )
 from adapters.errors import SourceError, SourceRejected, SourceUnavailable
-from adapters.protocol import Capabilities, FetchRequest, SearchRequest
+from adapters.protocol import Capabilities, EntriesRequest, FetchRequest, SearchRequest
 from gateway.domain import RawRecord, SubjectHit
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,8 @@ class BureauSource:
         return self._session is not None
 
     def capabilities(self) -> Capabilities:
-        # Bureaus answer by subject code only; they cannot be searched by name.
+        # Bureaus answer by subject code only; they cannot be searched by name
+        # nor browsed (browsable stays empty).
         return Capabilities(items=self.config.items, searchable=False)
 
     async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
@@ -86,6 +87,9 @@ class BureauSource:
 
     async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
         return []
+
+    async def entries(self, request: EntriesRequest) -> Sequence[RawRecord]:
+        return []  # nothing browsable (capabilities().browsable is empty)
 
     async def aclose(self) -> None:
         self._closed = True

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.errors import SourceUnavailable
-from adapters.protocol import Capabilities, FetchRequest, SearchRequest
+from adapters.protocol import Capabilities, EntriesRequest, FetchRequest, SearchRequest
 from gateway.config.reader import Table
 from gateway.config.resilience import RESILIENCE_KEYS
 from gateway.domain import RawRecord, SubjectHit
@@ -75,6 +75,9 @@ class DeclarationsSource:
 
     async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
         return []
+
+    async def entries(self, request: EntriesRequest) -> Sequence[RawRecord]:
+        return []  # nothing browsable (capabilities().browsable is empty)
 
     async def aclose(self) -> None:
         """The store's engine belongs to the application; nothing to close here."""

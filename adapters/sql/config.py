@@ -3,7 +3,9 @@
 Any table layout becomes records purely through this mapping (issue 2, item 5):
 which column holds the subject code, the record id, the catalogue item (fixed
 or looked up from a column), title, dates and detail columns, and an
-optional row filter.
+optional row filter. A list's mapping may also name the persons each entry
+holds responsible (``[[source.mapping.responsible]]``), and the item that
+records the entry on each such person's own file (``responsible_item``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,26 @@ from gateway.config.details import detail_mapping
 from gateway.config.reader import Table
 from gateway.config.resilience import RESILIENCE_KEYS
 from gateway.domain import SubjectKind
+
+
+@dataclass(frozen=True, slots=True)
+class ResponsibleColumns:
+    """Where a row names one person responsible for its entry (004 art. 44).
+
+    The role is fixed (``role = "法定代表人"``) or read from ``role_column``;
+    ``code_column`` holds the person's citizen ID number, which links the entry
+    to the person's own file (001 art. 26).
+    """
+
+    role: str | None
+    role_column: str | None
+    name_column: str | None
+    code_column: str | None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        named = (self.role_column, self.name_column, self.code_column)
+        return tuple(c for c in named if c is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +62,29 @@ class TableMapping:
     kind_values: Mapping[str, SubjectKind]
     where: str | None
     details: Mapping[str, str]
+    # 001 art. 26, 003 art. 36: the persons an entry names as responsible, and
+    # the item that records the entry against each of them.
+    responsible: tuple[ResponsibleColumns, ...] = ()
+    responsible_item: str | None = None
 
     @property
-    def items(self) -> frozenset[str]:
+    def subject_items(self) -> frozenset[str]:
+        """The items of the records about each row's own subject (the organisation)."""
         if self.item is not None:
             return frozenset({self.item})
         return frozenset(self.item_values.values())
+
+    @property
+    def items(self) -> frozenset[str]:
+        """Every item its records may carry: the subject's, and the responsible persons'."""
+        if self.responsible_item is None:
+            return self.subject_items
+        return self.subject_items | {self.responsible_item}
+
+    @property
+    def linked(self) -> tuple[ResponsibleColumns, ...]:
+        """The responsible groups naming a person's ID number, which finds the person's rows."""
+        return tuple(g for g in self.responsible if g.code_column is not None)
 
     @property
     def searchable(self) -> bool:
@@ -65,6 +104,7 @@ class TableMapping:
             self.name_column,
             self.kind_column,
             *self.details.values(),
+            *(c for group in self.responsible for c in group.columns),
         )
         return tuple(dict.fromkeys(c for c in named if c is not None))
 
@@ -116,7 +156,10 @@ _MAPPING_KEYS = {
     "kind_values",
     "where",
     "details",
+    "responsible",
+    "responsible_item",
 }
+_RESPONSIBLE_KEYS = {"role", "role_column", "name_column", "code_column"}
 
 
 def _mapping(t: Table) -> TableMapping:
@@ -131,6 +174,7 @@ def _mapping(t: Table) -> TableMapping:
         for raw, value in _string_map(t.table("kind_values")).items()
     }
     kind_raw = t.opt_string("kind")
+    responsible = tuple(_responsible(g) for g in t.tables("responsible"))
     return TableMapping(
         name=t.opt_string("name") or table,
         table=table,
@@ -151,7 +195,39 @@ def _mapping(t: Table) -> TableMapping:
         kind_values=kind_values,
         where=t.opt_string("where"),
         details=detail_mapping(t.table("details"), "column"),
+        responsible=responsible,
+        responsible_item=_responsible_item(t, responsible, {item, *item_values.values()}),
     )
+
+
+def _responsible_item(
+    t: Table, responsible: tuple[ResponsibleColumns, ...], own: set[str | None]
+) -> str | None:
+    item = t.opt_string("responsible_item")
+    if item is not None and not any(g.code_column for g in responsible):
+        t.problem(
+            "responsible_item",
+            "needs a [[responsible]] group with 'code_column': "
+            "a person's ID number is what finds the person's entries",
+        )
+    if item is not None and item in own:
+        t.problem("responsible_item", "must differ from the items of the mapping's own records")
+    return item
+
+
+def _responsible(t: Table) -> ResponsibleColumns:
+    t.unknown_keys(_RESPONSIBLE_KEYS)
+    group = ResponsibleColumns(
+        role=t.opt_string("role"),
+        role_column=t.opt_string("role_column"),
+        name_column=t.opt_string("name_column"),
+        code_column=t.opt_string("code_column"),
+    )
+    if (group.role is None) == (group.role_column is None):
+        t.problem("role", "set exactly one of 'role' or 'role_column'")
+    if group.name_column is None and group.code_column is None:
+        t.problem("name_column", "set 'name_column', 'code_column' or both: whom the row names")
+    return group
 
 
 def _kind(t: Table, key: str, raw: str) -> SubjectKind:

@@ -1,9 +1,12 @@
 """A provider-unit database as a batched source (issue 2, item 5).
 
 One statement per batch, whatever the number of subjects or mapped tables:
-``WHERE code IN (...)`` over a UNION ALL of the mapped tables. Values keep the
+``WHERE code IN (...)`` over a UNION ALL of the mapped tables, with a branch
+more for each list whose entries name responsible persons by ID number, so a
+person's file shows the entries naming them (001 art. 26). Values keep the
 driver's types (see :mod:`adapters.sql.statements`); only Decimals become
-plain numbers here, and the catalogue's field types do the rest.
+plain numbers here, and the catalogue's field types do the rest. A list's
+records can also be browsed across subjects (:meth:`SqlSource.entries`).
 """
 
 from __future__ import annotations
@@ -17,11 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.sql import Executable
 
 from adapters.errors import SourceRejected, SourceUnavailable
-from adapters.protocol import Capabilities, FetchRequest, SearchRequest
+from adapters.protocol import Capabilities, EntriesRequest, FetchRequest, SearchRequest
 from adapters.sql.config import SqlSourceConfig, TableMapping
-from adapters.sql.statements import RecordsQuery, records_query, search_statement
+from adapters.sql.rows import kind, merged, responsible_records, subject_record
+from adapters.sql.statements import (
+    RESPONSIBLE,
+    RecordsQuery,
+    entries_query,
+    records_query,
+    search_statement,
+)
 from gateway.domain import RawRecord, SubjectHit, SubjectKind
-from gateway.values import to_date, to_detail, to_text
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +51,10 @@ class SqlSource:
         self._by_name = {m.name: m for m in config.mappings}
         # Asked on every fan-out; the mappings never change, so work it out once.
         items: frozenset[str] = frozenset().union(*(m.items for m in config.mappings))
-        self._capabilities = Capabilities(items, any(m.searchable for m in config.mappings))
-        self._queries: dict[frozenset[str], RecordsQuery] = {}
+        browsable: frozenset[str] = frozenset().union(*(m.subject_items for m in config.mappings))
+        searchable = any(m.searchable for m in config.mappings)
+        self._capabilities = Capabilities(items, searchable, browsable)
+        self._queries: dict[tuple[frozenset[str], frozenset[str]], RecordsQuery] = {}
 
     @property
     def name(self) -> str:
@@ -54,19 +65,46 @@ class SqlSource:
 
     async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
         result: dict[str, list[RawRecord]] = {code: [] for code in request.codes}
-        wanted = [
-            m for m in self.config.mappings if request.items is None or m.items & request.items
+        items = request.items
+        subjects = [m for m in self.config.mappings if items is None or m.subject_items & items]
+        persons = [
+            m
+            for m in self.config.mappings
+            if m.responsible_item and (items is None or m.responsible_item in items)
         ]
-        if not wanted or not request.codes:
+        if not (subjects or persons) or not request.codes:
             return result
-        query = self._query(wanted)
+        query = self._query(subjects, persons)
+        own: list[RawRecord] = []
+        theirs: list[RawRecord] = []
         for row in await self._run(query.statement, {"codes": list(request.codes)}):
-            record = self._record(query, row)
-            if record is None or record.subject_code not in result:
+            mapping, record = self._record(query, row)
+            if record is None:
                 continue
-            if request.items is None or record.item in request.items:
+            if row["side"] == RESPONSIBLE:
+                cells = query.cells(mapping, row)
+                theirs.extend(responsible_records(record, mapping, cells, result))
+            else:
+                own.append(record)
+        for record in [*merged(own), *merged(theirs, union=False)]:
+            wanted = items is None or record.item in items
+            if wanted and record.subject_code in result:
                 result[record.subject_code].append(record)
         return result
+
+    async def entries(self, request: EntriesRequest) -> Sequence[RawRecord]:
+        """The organisations' own records only, never those on responsible persons' files."""
+        wanted = [m for m in self.config.mappings if m.subject_items & request.items]
+        if not wanted or request.limit <= 0:
+            return []
+        dialect = self.engine.dialect.name
+        query = entries_query(wanted, request.items, dialect, request.after, request.limit)
+        rows = await self._run(query.statement, {})
+        found = [r for row in rows if (r := self._record(query, row)[1]) is not None]
+        records = [r for r in merged(found) if r.item in request.items]
+        # Python compares str by code point, as the statement's binary collations do.
+        records.sort(key=lambda r: (r.subject_code, r.record_id))
+        return records[: request.limit]
 
     async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
         mappings = [m for m in self.config.mappings if m.searchable]
@@ -77,18 +115,19 @@ class SqlSource:
         hits = []
         for row in await self._run(statement, {}):
             mapping = self._by_name[str(row["mapping"])]
-            kind = _kind(mapping, row["kind"]) or SubjectKind.LEGAL_PERSON
-            if kind in request.kinds and row["name"]:
-                hits.append(SubjectHit(str(row["code"]), str(row["name"]), kind, self.name))
+            subject_kind = kind(mapping, row["kind"]) or SubjectKind.LEGAL_PERSON
+            if subject_kind in request.kinds and row["name"]:
+                hit = SubjectHit(str(row["code"]), str(row["name"]), subject_kind, self.name)
+                hits.append(hit)
         return hits
 
     async def aclose(self) -> None:
         await self.engine.dispose()
 
-    def _query(self, wanted: list[TableMapping]) -> RecordsQuery:
-        key = frozenset(m.name for m in wanted)
+    def _query(self, subjects: list[TableMapping], persons: list[TableMapping]) -> RecordsQuery:
+        key = (frozenset(m.name for m in subjects), frozenset(m.name for m in persons))
         if key not in self._queries:
-            self._queries[key] = records_query(wanted)
+            self._queries[key] = records_query(subjects, persons)
         return self._queries[key]
 
     async def _run(
@@ -107,40 +146,9 @@ class SqlSource:
             log.warning("source %s rejected the statement: %s", self.name, exc)
             raise SourceRejected(self.name, type(exc).__name__) from exc
 
-    def _record(self, query: RecordsQuery, row: Mapping[str, object]) -> RawRecord | None:
-        mapping = self._by_name.get(str(row["mapping"]))
-        if mapping is None:
-            return None
-        cells = query.cells(mapping, row)
-
-        def cell(name: str | None) -> object:
-            return None if name is None else cells[name]
-
-        code, record_id = to_text(cell(mapping.code_column)), to_text(cell(mapping.id_column))
-        item = mapping.item or mapping.item_values.get(str(cell(mapping.item_column)))
-        if code is None or record_id is None or item is None:
-            return None
-        return RawRecord(
-            source=self.name,
-            # The table and its row: stable whatever the mapping is called, since
-            # the gateway's own marks on a record refer to its id.
-            record_id=f"{mapping.table}:{record_id}",
-            origin=mapping.name,
-            subject_code=code.upper(),
-            item=item,
-            title=to_text(cell(mapping.title_column)) if mapping.title_column else mapping.title,
-            occurred_on=to_date(cell(mapping.occurred_column)),
-            decided_on=to_date(cell(mapping.decided_column)),
-            ended_on=to_date(cell(mapping.ended_column)),
-            subject_name=to_text(cell(mapping.name_column)),
-            subject_kind=_kind(mapping, cell(mapping.kind_column)) if mapping.searchable else None,
-            details={key: to_detail(cells[name]) for key, name in mapping.details.items()},
-        )
-
-
-def _kind(mapping: TableMapping, raw: object) -> SubjectKind | None:
-    """The kind the mapping says a row's subject is; None when it does not say, so a
-    record claims no kind it does not know (gateway.records drops by kind)."""
-    if mapping.kind_column is not None:
-        return mapping.kind_values.get(str(raw), mapping.kind)
-    return mapping.kind
+    def _record(
+        self, query: RecordsQuery, row: Mapping[str, object]
+    ) -> tuple[TableMapping, RawRecord | None]:
+        """The row's mapping and the record about the row's own subject (None without keys)."""
+        mapping = self._by_name[str(row["mapping"])]
+        return mapping, subject_record(self.name, mapping, query.cells(mapping, row))

@@ -23,6 +23,11 @@ The price is width: a row has as many columns as all the mappings together,
 mostly NULL. The alternative, one statement per mapping (even run at once on
 one connection), costs a round trip per table, and a source's contract is one
 statement per batch, which the tests count.
+
+A mapping may have two branches in one statement: its rows about the
+requested subjects (side ``subject``), and its rows naming one of them as a
+responsible person (side ``responsible``, 001 art. 26). Both read the same
+columns, so they share the mapping's slots; the ``side`` column tells them apart.
 """
 
 from __future__ import annotations
@@ -33,11 +38,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
+    ColumnClause,
     ColumnElement,
     Executable,
+    FromClause,
     Label,
     Select,
     String,
+    TextClause,
     and_,
     bindparam,
     cast,
@@ -51,12 +60,15 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy.dialects import mysql
 
 from adapters.sql.config import TableMapping
 
 # Binary collation per dialect, so every backend orders names by code point
 # and keyset pages from several sources merge without gaps or repeats.
 _BINARY_COLLATION = {"postgresql": "C", "mysql": "utf8mb4_bin", "mariadb": "utf8mb4_bin"}
+# Which branch a row came from (the ``side`` column).
+SUBJECT, RESPONSIBLE = "subject", "responsible"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,36 +83,166 @@ class RecordsQuery:
         return {name: row[label] for name, label in self.slots[mapping.name].items()}
 
 
-def records_query(mappings: Sequence[TableMapping]) -> RecordsQuery:
-    """One statement for all ``mappings``, filtered by the expanding ``codes`` parameter."""
-    numbers = itertools.count()
-    slots = {m.name: {c: f"s{next(numbers)}" for c in m.columns} for m in mappings}
-    labels = [label for m in mappings for label in slots[m.name].values()]
-    branches = [_branch(m, slots[m.name], labels) for m in mappings]
+def records_query(
+    subjects: Sequence[TableMapping], responsible: Sequence[TableMapping] = ()
+) -> RecordsQuery:
+    """One statement, filtered by the expanding ``codes`` parameter: the rows of
+    ``subjects`` about those codes, and the rows of ``responsible`` naming one
+    of them as a responsible person."""
+    mappings = list({m.name: m for m in (*subjects, *responsible)}.values())
+    slots = _slots(mappings)
+    labels = _labels(mappings, slots)
+    codes: BindParameter[Any] = bindparam("codes", expanding=True)
+    branches = [
+        _branch(m, slots[m.name], labels, SUBJECT).where(column(m.code_column).in_(codes))
+        for m in subjects
+    ]
+    branches += [
+        _branch(m, slots[m.name], labels, RESPONSIBLE).where(
+            or_(*(column(g.code_column or "").in_(codes) for g in m.linked))
+        )
+        for m in responsible
+    ]
     if len(branches) == 1:
         return RecordsQuery(branches[0], slots)
     return RecordsQuery(union_all(_typing_branch(mappings, slots), *branches), slots)
 
 
-def _branch(m: TableMapping, own: Mapping[str, str], labels: list[str]) -> Select[*tuple[Any, ...]]:
+def entries_query(
+    mappings: Sequence[TableMapping],
+    items: frozenset[str],
+    dialect: str,
+    after: tuple[str, str | None] | None,
+    limit: int,
+) -> RecordsQuery:
+    """The rows of the first ``limit`` records of ``items`` of each mapping after
+    ``after``, every row of each of them, in no particular order.
+
+    A record may be several rows (a view joining one row per responsible
+    person), so each branch picks its first ``limit`` (code, id) keys in binary
+    order, in a derived table, and joins its rows back: no record is cut short
+    by a row limit, and the first ``limit`` records of all the branches together
+    are the first ``limit`` of the source. (LIMIT inside IN is not MySQL's.)
+    """
+    slots = _slots(mappings)
+    labels = _labels(mappings, slots)
+    branches = []
+    for index, m in enumerate(mappings):
+        keys = _entry_keys(m, items, dialect, after, limit).subquery(f"cg_keys{index}")
+        source = table(m.table, column(m.code_column), column(m.id_column), schema=m.schema)
+        joined = source.join(
+            keys,
+            and_(
+                source.c[m.code_column] == keys.c.cg_code,
+                source.c[m.id_column] == keys.c.cg_id,
+            ),
+        )
+        branch = _branch(m, slots[m.name], labels, SUBJECT, joined, items)
+        branches.append(branch)
+    if len(branches) == 1:
+        return RecordsQuery(branches[0], slots)
+    return RecordsQuery(union_all(_typing_branch(mappings, slots), *branches), slots)
+
+
+def _entry_keys(
+    m: TableMapping,
+    items: frozenset[str],
+    dialect: str,
+    after: tuple[str, str | None] | None,
+    limit: int,
+) -> Select[*tuple[Any, ...]]:
+    """``m``'s first ``limit`` (code, id) keys after ``after``, in binary order."""
+    code: ColumnClause[Any] = column(m.code_column)
+    id_: ColumnClause[Any] = column(m.id_column)
+    code_key, id_key = _binary(code, dialect), _binary(cast(id_, _text_type(dialect)), dialect)
+    stmt = select(code.label("cg_code"), id_.label("cg_id"))
+    stmt = stmt.select_from(table(m.table, schema=m.schema))
+    stmt = stmt.where(code.is_not(None), id_.is_not(None), *_row_filters(m, items))
+    if after is not None:
+        stmt = stmt.where(_after(m, code_key, id_key, after))
+    return stmt.group_by(code, id_).order_by(code_key, id_key).limit(limit)
+
+
+def _after(
+    m: TableMapping,
+    code: ColumnElement[Any],
+    id_: ColumnElement[Any],
+    after: tuple[str, str | None],
+) -> ColumnElement[bool]:
+    """``m``'s rows after ``after`` in (code, record id) order.
+
+    A record id is ``f"{table}:{id}"``: when the cursor's id is of ``m``'s
+    table, compare ids; otherwise the table's prefix alone places all of the
+    code's records before the cursor's id (code > c) or after it (code >= c).
+    """
+    after_code, after_id = after
+    prefix = f"{m.table}:"
+    if after_id is not None and after_id.startswith(prefix):
+        return or_(code > after_code, and_(code == after_code, id_ > after_id[len(prefix) :]))
+    if after_id is None or prefix < after_id:
+        return code > after_code
+    return code >= after_code
+
+
+def _binary(value: ColumnElement[Any], dialect: str) -> ColumnElement[Any]:
+    """``value`` compared and ordered by code point (SQLite's default already is)."""
+    collation = _BINARY_COLLATION.get(dialect)
+    return value.collate(collation) if collation else value
+
+
+def _text_type(dialect: str) -> String:
+    # A CAST AS CHAR has the connection's character set, which utf8mb4_bin may not fit.
+    return mysql.CHAR(charset="utf8mb4") if dialect in ("mysql", "mariadb") else String()
+
+
+def _slots(mappings: Sequence[TableMapping]) -> dict[str, dict[str, str]]:
+    numbers = itertools.count()
+    return {m.name: {c: f"s{next(numbers)}" for c in m.columns} for m in mappings}
+
+
+def _labels(mappings: Sequence[TableMapping], slots: Mapping[str, Mapping[str, str]]) -> list[str]:
+    return [label for m in mappings for label in slots[m.name].values()]
+
+
+def _branch(
+    m: TableMapping,
+    own: Mapping[str, str],
+    labels: list[str],
+    side: str,
+    source: FromClause | None = None,
+    items: frozenset[str] | None = None,
+) -> Select[*tuple[Any, ...]]:
     """``m``'s rows: its columns in its own slots, NULL in every other mapping's."""
     names = {label: name for name, label in own.items()}
-    cells: list[Label[Any]] = [literal(m.name, String).label("mapping")]
+    cells: list[Label[Any]] = [
+        literal(m.name, String).label("mapping"),
+        literal(side, String).label("side"),
+    ]
     cells += [(column(names[x]) if x in names else null()).label(x) for x in labels]
-    stmt = select(*cells).select_from(table(m.table, schema=m.schema))
-    stmt = stmt.where(column(m.code_column).in_(bindparam("codes", expanding=True)))
+    stmt = select(*cells).select_from(
+        source if source is not None else table(m.table, schema=m.schema)
+    )
+    return stmt.where(*_row_filters(m, items))
+
+
+def _row_filters(
+    m: TableMapping, items: frozenset[str] | None
+) -> list[ColumnElement[bool] | TextClause]:
+    """The rows ``m`` reads: its item values (those of ``items`` only) and its row filter."""
+    filters: list[ColumnElement[bool] | TextClause] = []
     if m.item_column:
-        stmt = stmt.where(column(m.item_column).in_(list(m.item_values)))
+        values = [raw for raw, item in m.item_values.items() if items is None or item in items]
+        filters.append(column(m.item_column).in_(values))
     if m.where:
-        stmt = stmt.where(text(m.where))
-    return stmt
+        filters.append(text(m.where))
+    return filters
 
 
 def _typing_branch(
     mappings: Sequence[TableMapping], slots: Mapping[str, Mapping[str, str]]
 ) -> Select[*tuple[Any, ...]]:
     """No rows; gives every slot its column's type (for PostgreSQL, see above)."""
-    cells: list[Label[Any]] = [null().label("mapping")]
+    cells: list[Label[Any]] = [null().label("mapping"), null().label("side")]
     for m in mappings:
         source = table(m.table, schema=m.schema)
         for name, label in slots[m.name].items():

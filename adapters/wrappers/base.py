@@ -1,8 +1,9 @@
 """What every wrapper shares: it is a Source that hands each call to ``inner``.
 
 A wrapper overrides :meth:`Wrapper.around` to add its behaviour to every call
-(a timeout, a retry loop, a circuit breaker), or ``fetch`` itself when the two
-methods need different handling (the cache, the metrics).
+(a timeout, a retry loop, a circuit breaker), or a method itself when the
+methods need different handling (the cache keeps only ``fetch``; the metrics
+count each method apart).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
-from adapters.protocol import Capabilities, FetchRequest, SearchRequest, Source
+from adapters.protocol import Capabilities, EntriesRequest, FetchRequest, SearchRequest, Source
 from gateway.domain import RawRecord, SubjectHit
 
 T = TypeVar("T")
@@ -34,6 +35,9 @@ class Wrapper:
 
     async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
         return await self.around(lambda: self.inner.search(request))
+
+    async def entries(self, request: EntriesRequest) -> Sequence[RawRecord]:
+        return await self.around(lambda: self.inner.entries(request))
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -37,8 +37,10 @@ class CachingSource(Wrapper):
 
     A batch's misses go to ``inner`` in one FetchRequest (a batch still costs
     one call) and are all stored, empty answers too; a failed fetch stores
-    nothing; ``search`` is not cached. Two fetches of one missing code at once
-    may both reach the source: a spare call, in exchange for no locks.
+    nothing; ``search`` and ``entries`` are not cached (a list's pages change
+    as entries come and go, and would fill the cache with one-off keys). Two
+    fetches of one missing code at once may both reach the source: a spare
+    call, in exchange for no locks.
     """
 
     def __init__(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from adapters.errors import SourceError
-from adapters.protocol import FetchRequest, SearchRequest, Source
+from adapters.protocol import EntriesRequest, FetchRequest, SearchRequest, Source
 from adapters.wrappers.base import Wrapper
 from gateway.domain import RawRecord, SubjectHit
 
@@ -48,6 +48,7 @@ class MeasuredSource(Wrapper):
         self._timer = timer
         self.fetches = MethodMetrics()
         self.searches = MethodMetrics()
+        self.browses = MethodMetrics()  # entries(): a list's pages
 
     async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
         return await self._measured(self.fetches, lambda: self.inner.fetch(request))
@@ -55,9 +56,17 @@ class MeasuredSource(Wrapper):
     async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
         return await self._measured(self.searches, lambda: self.inner.search(request))
 
+    async def entries(self, request: EntriesRequest) -> Sequence[RawRecord]:
+        return await self._measured(self.browses, lambda: self.inner.entries(request))
+
     def snapshot(self) -> dict[str, dict[str, object]]:
-        """``{"fetch": {...}, "search": {...}}``, each with calls, failures, total_s, last_s."""
-        return {"fetch": self.fetches.snapshot(), "search": self.searches.snapshot()}
+        """``{"fetch": {...}, "search": {...}, "entries": {...}}``, each with calls,
+        failures, total_s, last_s."""
+        return {
+            "fetch": self.fetches.snapshot(),
+            "search": self.searches.snapshot(),
+            "entries": self.browses.snapshot(),
+        }
 
     async def _measured(self, metrics: MethodMetrics, call: Callable[[], Awaitable[T]]) -> T:
         metrics.calls += 1

@@ -1,6 +1,6 @@
 """Ask a source again when a read failed in a way that asking again may help.
 
-Reads only: ``fetch`` and ``search``, the whole Source protocol, are reads.
+Reads only: ``fetch``, ``search`` and ``entries``, the whole Source protocol, are reads.
 Writes (consents, objections, declarations) go to the gateway's own store, never
 through a Source, and must never be retried: a write repeated after a timeout
 may have happened twice.

@@ -32,7 +32,7 @@ from adapters.bureau.source import BureauSource
 from adapters.declarations.source import DeclarationsConfig, DeclarationsSource
 from adapters.errors import SourceError, SourceTimeout, SourceUnavailable
 from adapters.kinds import KINDS
-from adapters.protocol import FetchRequest, SearchRequest, Source
+from adapters.protocol import EntriesRequest, FetchRequest, SearchRequest, Source
 from adapters.sql.source import SqlSource
 from demo.bureau_sim import Knobs, running
 from demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, GOVERNMENT_BODY, PERSON
@@ -359,6 +359,23 @@ async def test_capabilities_are_stable_and_match_the_answers(backend: Backend) -
     else:
         assert hits == []
     assert backend.source.capabilities() == capabilities
+
+
+async def test_entries_are_the_browsable_records_of_every_subject_in_order(
+    backend: Backend,
+) -> None:
+    capabilities = backend.source.capabilities()
+    assert capabilities.browsable <= capabilities.items
+    # Every subject the backend holds: what browsing them all must give.
+    answer = _all(await backend.source.fetch(FetchRequest(tuple(backend.records))))
+    held = sorted(
+        (r for r in answer if r.item in capabilities.browsable),
+        key=lambda r: (r.subject_code, r.record_id),
+    )
+    listed = await backend.source.entries(EntriesRequest(capabilities.items, limit=100))
+    assert list(listed) == held
+    assert bool(held) == bool(capabilities.browsable)  # the data browses every kind that can
+    assert await backend.source.entries(EntriesRequest(ELSEWHERE, limit=100)) == []
 
 
 async def test_aclose_releases_what_the_source_owns_and_twice_is_harmless(

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pytest
 
-from adapters.protocol import Capabilities, FetchRequest, SearchRequest, Source
+from adapters.protocol import Capabilities, EntriesRequest, FetchRequest, SearchRequest, Source
 from adapters.wrappers.breaker import BreakerSource
 from adapters.wrappers.cache import CachingSource
 from adapters.wrappers.metrics import MeasuredSource
@@ -39,6 +39,7 @@ class FakeSource:
         self.gate: asyncio.Event | None = None
         self.fetches: list[FetchRequest] = []
         self.searches: list[SearchRequest] = []
+        self.browses: list[EntriesRequest] = []
         self.closed = False
 
     @property
@@ -47,10 +48,11 @@ class FakeSource:
 
     @property
     def calls(self) -> int:
-        return len(self.fetches) + len(self.searches)
+        return len(self.fetches) + len(self.searches) + len(self.browses)
 
     def capabilities(self) -> Capabilities:
-        return Capabilities(items=frozenset({"item.a", "item.b"}), searchable=True)
+        items = frozenset({"item.a", "item.b"})
+        return Capabilities(items=items, searchable=True, browsable=items)
 
     async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
         self.fetches.append(request)
@@ -69,6 +71,23 @@ class FakeSource:
             for code in sorted(self.records)
             if request.text in code
         ]
+
+    async def entries(self, request: EntriesRequest) -> Sequence[RawRecord]:
+        self.browses.append(request)
+        await self._answer()
+        found = sorted(
+            (r for records in self.records.values() for r in records if r.item in request.items),
+            key=lambda r: (r.subject_code, r.record_id),
+        )
+        if request.after is not None:
+            code, record_id = request.after
+            found = [
+                r
+                for r in found
+                if r.subject_code > code
+                or (r.subject_code == code and record_id is not None and r.record_id > record_id)
+            ]
+        return found[: request.limit]
 
     async def aclose(self) -> None:
         self.closed = True
@@ -104,6 +123,17 @@ WRAPPERS: dict[str, Callable[[Source], Source]] = {
     "metrics": MeasuredSource,
     "timeout": lambda s: TimeoutSource(s, 1.0),
 }
+
+
+@pytest.mark.parametrize("wrap", WRAPPERS.values(), ids=WRAPPERS.keys())
+async def test_wrappers_pass_entries_through(wrap: Callable[[Source], Source]) -> None:
+    fake = FakeSource({"B": [record("B")], "A": [record("A"), record("A", "item.b")]})
+    wrapped = wrap(fake)
+    request = EntriesRequest(frozenset({"item.a"}), limit=5, after=("A", None))
+    # Twice: a wrapper that kept an answer (the cache) would ask the fake once.
+    for _ in range(2):
+        assert list(await wrapped.entries(request)) == [record("B")]
+    assert fake.browses == [request, request]
 
 
 @pytest.mark.parametrize("wrap", WRAPPERS.values(), ids=WRAPPERS.keys())

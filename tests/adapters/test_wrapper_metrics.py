@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from adapters.errors import SourceRejected, SourceTimeout
-from adapters.protocol import FetchRequest, SearchRequest
+from adapters.protocol import EntriesRequest, FetchRequest, SearchRequest
 from adapters.wrappers.metrics import MeasuredSource
 from gateway.domain import SubjectKind
 from tests.adapters.test_wrapper_fakes import FakeSource
@@ -38,6 +38,8 @@ async def test_counts_calls_failures_by_code_and_latency_per_method() -> None:
     fake.errors = [SourceRejected("fake", "bad body")]
     with pytest.raises(SourceRejected):
         await source.search(SearchRequest("A", frozenset(SubjectKind), 10))
+    await source.entries(EntriesRequest(frozenset({"item.a"}), 10))
+    await source.entries(EntriesRequest(frozenset({"item.a"}), 10))
 
     assert source.snapshot() == {
         "fetch": {
@@ -50,6 +52,12 @@ async def test_counts_calls_failures_by_code_and_latency_per_method() -> None:
             "calls": 1,
             "failures": {"SOURCE_REJECTED": 1},
             "total_s": pytest.approx(0.5),
+            "last_s": pytest.approx(0.5),
+        },
+        "entries": {
+            "calls": 2,
+            "failures": {},
+            "total_s": pytest.approx(1.0),
             "last_s": pytest.approx(0.5),
         },
     }

@@ -35,10 +35,14 @@ ADVERSE_COMPANY = ExampleSubject(
         "2029-06-15) and 2022-09-20 (past its 3-year period since 2025-09-20, so only the "
         "subject sees it); a judgment-defaulter entry filed 2025-03-12 and still open; an "
         "older defaulter entry removed 2020-05-06 (past its 5 years since 2025-05-06); on "
-        "the business-abnormal list since 2025-07-01. Authorized: tax arrears of 86,420.55 "
-        "yuan (VAT, registered 2025-11-20, unpaid). Internal: social-insurance arrears of "
-        "132,560.00 yuan (2025-08-15) and an administrative enforcement (seizure decided "
-        "2026-05-20, lifted 2026-07-01)."
+        "the business-abnormal list since 2025-07-01; on the serious-dishonesty list since "
+        "2026-03-01 for organising fake transactions and reviews (杭市监严失〔2026〕3号, "
+        "still listed), naming 陈志远 as legal representative and 周启明 as actual "
+        "controller. It was listed after the 2022 penalty's period had ended, so that "
+        "penalty stays withheld (003 art. 35 extends only a period still running). "
+        "Authorized: tax arrears of 86,420.55 yuan (VAT, registered 2025-11-20, unpaid). "
+        "Internal: social-insurance arrears of 132,560.00 yuan (2025-08-15) and an "
+        "administrative enforcement (seizure decided 2026-05-20, lifted 2026-07-01)."
     ),
     records=(
         "REGISTRATION_ORG",
@@ -47,6 +51,7 @@ ADVERSE_COMPANY = ExampleSubject(
         "JUDGMENT_DEFAULTER",
         "JUDGMENT_DEFAULTER",
         "BUSINESS_ABNORMAL",
+        "SERIOUS_DISHONESTY_LIST",
         "TAX_ARREARS",
         "SOCIAL_INSURANCE_ARREARS",
         "ADM_ENFORCEMENT",
@@ -59,8 +64,12 @@ CLEAN_COMPANY = ExampleSubject(
     name="杭州栖梧生物科技股份有限公司",
     what_to_expect=(
         "A clean company: registration, two licences (food production 2024-03-01 and food "
-        "trade 2023-06-10), A-grade taxpayer for 2023, 2024 and 2025, and a provincial "
-        "'守合同重信用' commendation of 2025-05-20. Everything is public; nothing adverse."
+        "trade 2023-06-10), A-grade taxpayer for 2023, 2024 and 2025, a provincial "
+        "'守合同重信用' commendation of 2025-05-20, and on the red list (守信激励对象) "
+        "since 2026-04-15 for three years of A grades (浙税信〔2026〕12号, valid until "
+        "2028-04-14). An older red-list entry (market regulation's low-risk class, "
+        "2023-01-10) was removed 2025-01-01 when its validity ended, so only the subject "
+        "sees it. Everything else is public; nothing adverse."
     ),
     records=(
         "REGISTRATION_ORG",
@@ -70,6 +79,8 @@ CLEAN_COMPANY = ExampleSubject(
         "TAX_A_GRADE",
         "TAX_A_GRADE",
         "COMMENDATION",
+        "RED_LIST",
+        "RED_LIST",
     ),
 )
 
@@ -84,11 +95,14 @@ PERSON = ExampleSubject(
         "consent; the 2023-12-20 commendation and three volunteering records (2023-09-23, "
         "2024-03-05, 2026-09-12) are not public for persons (000 art. 47); the individual "
         "income tax records for 2024 and 2025 are sensitive financial data shown only "
-        "under a consent that names them."
+        "under a consent that names them. As the company's legal representative he is "
+        "named in its serious-dishonesty entry of 2026-03-01, which is also on his own "
+        "file (001 art. 26; a person's information, so not public)."
     ),
     records=(
         "REGISTRATION_PERSON",
         "JUDGMENT_DEFAULTER",
+        "SERIOUS_DISHONESTY_RESPONSIBLE",
         "COMMENDATION",
         "VOLUNTEERING",
         "VOLUNTEERING",
@@ -108,7 +122,7 @@ SOLE_PROPRIETORSHIP = ExampleSubject(
         "its shelf life (5,000 yuan; disclosed until 2028-04-18), and one of 2021-10-12 "
         "for uninspected poultry (100,000 yuan) that put it on the serious-dishonesty list "
         "on 2022-01-10: still listed, so that penalty stays disclosed past its 3 years "
-        "(003 art. 35)."
+        "(003 art. 35). The entry names its investor 楼蕙兰 as the person responsible."
     ),
     records=(
         "REGISTRATION_ORG",
@@ -154,3 +168,19 @@ BUSY_COMPANY = ExampleSubject(
     + ("ADM_PENALTY",) * 4
     + ("TAX_A_GRADE",) * 3,
 )
+
+# Not an example subject either: the adverse company's actual controller, whom
+# its serious-dishonesty entry names (004 art. 44). Born 1979 in 桐庐县 (330122;
+# 西湖区 330106 dates from 1983, see demo.codes); he has no other record.
+CONTROLLER = ExampleSubject(
+    code="330122197904231373",
+    kind=SubjectKind.NATURAL_PERSON,
+    name="周启明",
+    what_to_expect=(
+        "Actual controller of 杭州瀚铖网络科技有限公司: its serious-dishonesty entry of "
+        "2026-03-01 on his own file, and nothing else. Not public (a person's information)."
+    ),
+    records=("SERIOUS_DISHONESTY_RESPONSIBLE",),
+)
+# Codes the random population never takes.
+RESERVED_CODES: frozenset[str] = EXAMPLE_CODES | {BUSY_COMPANY.code, CONTROLLER.code}

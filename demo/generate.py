@@ -22,8 +22,8 @@ from pathlib import Path
 
 from demo.dates import REFERENCE_DATE, encoder
 from demo.example_rows import EXAMPLE_ROWS
-from demo.examples import EXAMPLE_CODES, EXAMPLES
-from demo.layouts import DATABASES
+from demo.examples import EXAMPLES, RESERVED_CODES
+from demo.layouts import DATABASES, VIEWS
 from demo.plan import Plan, make_plan, random_rows
 from demo.population import Population, make_population
 from demo.tables import TableDef
@@ -32,7 +32,9 @@ from demo.writer import write_database, write_text_atomically
 SIZES: dict[str, int] = {"small": 3_000, "large": 1_000_000}
 DEFAULT_SEED = 20261101
 # Bump when a table layout changes, so `--if-missing` regenerates stale data.
-LAYOUT_VERSION = 3  # 3: the serious-dishonesty list table (qy_yzsx)
+# 3: the serious-dishonesty list table (qy_yzsx); 4: its responsible persons
+# (qy_yzsx.fddbr*, qy_yzsx_zrr, view v_yzsx) and the red list (sxjl_md).
+LAYOUT_VERSION = 4
 MANIFEST = "manifest.json"
 # How each database stores dates (the encodings differ on purpose).
 DATE_STYLES = {
@@ -85,13 +87,14 @@ def generate(
         plan.enterprises,
         plan.social,
         plan.government,
-        EXAMPLE_CODES,
+        RESERVED_CODES,
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, dict[str, int]] = {}
     for stem, (_, tables) in DATABASES.items():
         rows = _rows(tables, population, plan, seed, DATE_STYLES[stem])
-        counts[stem] = write_database(out_dir / f"{stem}.db", tables, rows)
+        views = VIEWS.get(stem, ())
+        counts[stem] = write_database(out_dir / f"{stem}.db", tables, rows, views)
     report = GenerationReport(
         out_dir, str(size), seed, target, counts, time.perf_counter() - started
     )
@@ -160,6 +163,7 @@ def _manifest(report: GenerationReport) -> str:
                 "provider_unit": DATABASES[stem][0],
                 "date_encoding": DATE_STYLES[stem],
                 "tables": dict(tables),
+                "views": [v.name for v in VIEWS.get(stem, ())],
             }
             for stem, tables in report.counts.items()
         },

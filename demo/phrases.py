@@ -1,5 +1,5 @@
 """Phrases of the records themselves: violations and their legal basis, reasons,
-court circumstances, tax and insurance types, honours and volunteering.
+list entries, court circumstances, tax and insurance types, honours and volunteering.
 
 The legal citations name the article that sets the penalty or measure, as a
 real decision document does.
@@ -56,6 +56,66 @@ SERIOUS_DISHONESTY_REMOVAL = (
     "列入之日起满三年且未再受到较重行政处罚的，可向作出决定的机关申请移出；"
     "已履行行政处罚决定并公示信用承诺的，可申请提前移出（004 art. 44）"
 )
+SERIOUS_DISHONESTY_REMOVED = "列入满三年且已履行相关义务，经申请移出"
+# 其他责任人 an entry may name besides the legal representative (003 art. 36).
+RESPONSIBLE_ROLES = ("实际控制人", "实际控制人", "主要负责人", "其他直接责任人")
+# 守信激励对象名单 (004 art. 39) of enterprises, then of social organisations:
+# (行业领域, 认定事由, 认定依据, 认定单位, 文号前缀); "{district}" is the subject's district.
+RED_LISTS: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "税务",
+        "连续三年纳税信用A级",
+        "004 art. 39(1)；《纳税信用管理办法》",
+        "国家税务总局杭州市{district}税务局",
+        "杭税信",
+    ),
+    (
+        "市场监管",
+        "企业信用风险分类为A类（信用风险低）",
+        "004 art. 39(1)；《市场监管总局关于推进企业信用风险分类管理进一步提升监管效能的意见》",
+        "杭州市{district}市场监督管理局",
+        "杭市监信",
+    ),
+    (
+        "劳动保障",
+        "劳动保障守法诚信等级评价为A级",
+        "004 art. 39(1)；《企业劳动保障守法诚信等级评价办法》",
+        "杭州市人力资源和社会保障局",
+        "杭人社信",
+    ),
+    (
+        "表彰奖励",
+        "获评浙江省守合同重信用AAA级企业",
+        "004 art. 39(2)",
+        "浙江省市场监督管理局",
+        "浙市监信",
+    ),
+    (
+        "社会公益",
+        "积极参与抗洪救灾捐赠，表现突出",
+        "004 art. 39(3)",
+        "杭州市民政局",
+        "杭民信",
+    ),
+)
+SOCIAL_RED_LISTS: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "民政",
+        "社会组织评估等级为4A级以上",
+        "004 art. 39(1)；《社会组织评估管理办法》",
+        "杭州市民政局",
+        "杭民评",
+    ),
+    (
+        "社会公益",
+        "组织开展志愿服务、慈善捐助等公益活动，表现突出",
+        "004 art. 39(3)",
+        "杭州市民政局",
+        "杭民信",
+    ),
+)
+RED_LIST_EXPIRED = "认定有效期届满"
+RED_LIST_REVOKED = "出现失信记录，不再符合守信激励对象条件"
 
 ENFORCEMENTS = (
     ("查封场所、设施或者财物", "涉嫌生产、销售不符合保障人体健康和人身、财产安全标准的产品"),

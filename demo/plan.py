@@ -5,6 +5,9 @@ rows that become catalogue records are never fewer than requested); rows are the
 subjects, so some subjects have many records and most have few, as in real
 data. The shares roughly follow what a city credit platform holds:
 licences and personal tax records are common, court and enforcement rare.
+The serious-dishonesty entries' other responsible persons and the red list
+are shares of the entries and of the organisations instead
+(:mod:`demo.rows_lists`), on top of the requested total.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from demo import rows_civil, rows_court_tax, rows_market
+from demo import rows_civil, rows_court_tax, rows_lists, rows_market
 from demo.dates import Encoder
 from demo.population import Population, government_names
 
@@ -74,6 +77,8 @@ def random_rows(
     if table == "nsr_xyxx":
         counts = (n["tax_arrears"], n["tax_grades"], n["tax_payments"], n["tax_other"])
         return rows_court_tax.tax_records(pop, counts, rng, enc)
+    if table == "qy_yzsx_zrr":  # the persons the random qy_yzsx entries name
+        return rows_lists.other_responsible(pop, n["qy_yzsx"], rng)
     if table in _WHOLE:
         return _WHOLE[table](pop, rng, enc)
     return _COUNTED[table](pop, n[table], rng, enc)
@@ -84,12 +89,13 @@ _WHOLE = {
     "rk_jbxx": rows_civil.persons,
     "shzz_djxx": rows_civil.social_orgs,
     "jg_djxx": rows_civil.government_bodies,
+    "sxjl_md": rows_lists.red_list,  # a share of the organisations
 }
 _COUNTED = {
     "t_xzxk": rows_market.licences,
     "t_xzcf": rows_market.penalties,
     "qy_jyyc": rows_market.abnormal,
-    "qy_yzsx": rows_market.serious_dishonesty,
+    "qy_yzsx": rows_lists.serious_dishonesty,
     "t_xzqz": rows_market.enforcements,
     "sx_zrr": rows_court_tax.person_defaulters,
     "sx_fr": rows_court_tax.org_defaulters,

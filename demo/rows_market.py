@@ -16,11 +16,13 @@ _ORG_LB, _PERSON_LB = "法人及非法人组织", "自然人"
 _ACTIVE = "存续（在营、开业、在册）"
 
 
-def _samr(org: Org) -> str:
+def samr(org: Org) -> str:
+    """The market-regulation bureau of ``org``'s district."""
     return f"杭州市{vocab.DISTRICTS[org.district][0]}市场监督管理局"
 
 
-def _doc(org: Org, kind: str, day: int, rng: random.Random) -> str:
+def doc_number(org: Org, kind: str, day: int, rng: random.Random) -> str:
+    """A decision number of ``org``'s district bureau, e.g. 杭西市监罚〔2023〕123号."""
     year = date.fromordinal(day).year
     return f"{vocab.DISTRICTS[org.district][2]}{kind}〔{year}〕{rng.randint(1, 2400)}号"
 
@@ -50,7 +52,7 @@ def registrations(pop: Population, rng: random.Random, enc: Encoder) -> Iterator
             address,
             org.scope,
             status,
-            _samr(org),
+            samr(org),
         )
 
 
@@ -90,7 +92,7 @@ def licences(pop: Population, count: int, rng: random.Random, enc: Encoder) -> I
                 _PERSON_LB,
                 None,
                 person.code,
-                _doc(org, "许", day, rng),
+                doc_number(org, "许", day, rng),
                 _OPERATOR,
                 person.code,
                 "认可",
@@ -98,7 +100,7 @@ def licences(pop: Population, count: int, rng: random.Random, enc: Encoder) -> I
                 enc(day),
                 enc(day),
                 enc(years_later(day, 4) - 1),
-                _samr(org),
+                samr(org),
             )
             continue
         name = org.licence or "食品经营许可证"
@@ -110,7 +112,7 @@ def licences(pop: Population, count: int, rng: random.Random, enc: Encoder) -> I
             _ORG_LB,
             org.code,
             None,
-            _doc(org, "许", day, rng),
+            doc_number(org, "许", day, rng),
             name,
             _licence_number(name, area, rng),
             "普通",
@@ -118,7 +120,7 @@ def licences(pop: Population, count: int, rng: random.Random, enc: Encoder) -> I
             enc(day),
             enc(day),
             enc(years_later(day, 5) - 1),
-            _samr(org),
+            samr(org),
         )
 
 
@@ -136,7 +138,7 @@ def penalties(pop: Population, count: int, rng: random.Random, enc: Encoder) -> 
         yield (
             None,
             *subject,
-            _doc(org, "罚", day, rng),
+            doc_number(org, "罚", day, rng),
             violation,
             f"经查，当事人存在{violation}的违法行为",
             basis,
@@ -145,7 +147,7 @@ def penalties(pop: Population, count: int, rng: random.Random, enc: Encoder) -> 
             fine,
             enc(day),
             enc(years_later(day, 3)),
-            _samr(org),
+            samr(org),
         )
 
 
@@ -160,34 +162,10 @@ def abnormal(pop: Population, count: int, rng: random.Random, enc: Encoder) -> I
             org.name,
             enc(listed),
             rng.choice(phrases.ABNORMAL_REASONS),
-            _samr(org),
+            samr(org),
             None if removed is None else enc(removed),
             None if removed is None else rng.choice(phrases.ABNORMAL_REMOVALS),
-            None if removed is None else _samr(org),
-        )
-
-
-def serious_dishonesty(
-    pop: Population, count: int, rng: random.Random, enc: Encoder
-) -> Iterator[Row]:
-    """严重违法失信名单 entries (003 arts. 32-33, 004 arts. 43-44); most still listed."""
-    for _ in range(count):
-        org = skewed(rng, pop.enterprises)
-        listed = recent_day(rng, max(org.established + 400, ordinal(2018, 1, 1)))
-        removed = ended(rng, listed, 0.3, 365, 1500)
-        reason, basis = rng.choice(phrases.SERIOUS_DISHONESTY)
-        yield (
-            None,
-            org.code,
-            org.name,
-            enc(listed),
-            reason,
-            basis,
-            _doc(org, "严失", listed, rng),
-            _samr(org),
-            phrases.SERIOUS_DISHONESTY_REMOVAL,
-            None if removed is None else enc(removed),
-            None if removed is None else "列入满三年且已履行相关义务，经申请移出",
+            None if removed is None else samr(org),
         )
 
 
@@ -201,11 +179,11 @@ def enforcements(pop: Population, count: int, rng: random.Random, enc: Encoder) 
             None,
             org.name,
             org.code,
-            _doc(org, "强", day, rng),
+            doc_number(org, "强", day, rng),
             measure,
             reason,
             "《中华人民共和国行政强制法》第九条",
             enc(day),
             None if lifted is None else enc(lifted),
-            _samr(org),
+            samr(org),
         )

@@ -13,13 +13,19 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from demo.tables import TableDef
+from demo.tables import TableDef, ViewDef
 
 
 def write_database(
-    path: Path, tables: Iterable[TableDef], rows: Mapping[str, Iterable[tuple[object, ...]]]
+    path: Path,
+    tables: Iterable[TableDef],
+    rows: Mapping[str, Iterable[tuple[object, ...]]],
+    views: Iterable[ViewDef] = (),
 ) -> dict[str, int]:
-    """Create ``path`` with ``tables`` filled from ``rows``; returns rows per table."""
+    """Create ``path`` with ``tables`` filled from ``rows`` and with ``views``.
+
+    Returns the rows written per table.
+    """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     counts: dict[str, int] = {}
@@ -39,6 +45,8 @@ def write_database(
         for table in tables:
             for statement in table.index_sql():
                 connection.execute(statement)
+        for view in views:
+            connection.execute(view.create_sql())
         connection.execute("ANALYZE")
     except BaseException:
         connection.close()

@@ -4,7 +4,8 @@ Each example has its own module, so one file shows everything the demo
 databases hold about it. Dates are :class:`datetime.date` values; the writer
 stores them in each database's own encoding. Columns left out are NULL;
 ``INTEGER PRIMARY KEY`` columns are assigned by SQLite (examples are inserted
-before the random rows, so their ids are the same at every size).
+before the random rows, so their ids are the same at every size), except
+qy_yzsx.xh, which the rows set because qy_yzsx_zrr refers to it.
 """
 
 from __future__ import annotations

@@ -12,7 +12,13 @@ from demo.example_rows.helpers import (
     penalty,
 )
 from demo.examples import ADVERSE_COMPANY as A
+from demo.examples import CONTROLLER as K
 from demo.examples import PERSON as P
+
+_CITY_SAMR = "杭州市市场监督管理局"
+# qy_yzsx.xh of its entry, set so qy_yzsx_zrr can refer to it (the sole
+# proprietorship's entry is 1; random entries start at 101).
+_ENTRY = 2
 
 ROWS: dict[str, list[Row]] = {
     "qy_jbxx": [
@@ -74,6 +80,27 @@ ROWS: dict[str, list[Row]] = {
             "lryy": "未按照《企业信息公示暂行条例》规定的期限公示年度报告",
             "lrjg": XIHU_SAMR,
         },
+    ],
+    # 004 art. 43(2). Listed 2026-03-01, after the 2022 penalty's period ended
+    # (2025-09-20): 003 art. 35 keeps only a period still running disclosed, so
+    # that penalty stays withheld.
+    "qy_yzsx": [
+        {
+            "xh": _ENTRY,
+            "tyshxydm": A.code,
+            "qymc": A.name,
+            "fddbr": P.name,
+            "fddbr_zjhm": P.code,
+            "lrrq": d(2026, 3, 1),
+            "lrsy": "组织虚假交易、刷单炒信，严重破坏网络空间传播秩序",
+            "lryj": "《市场监督管理严重违法失信名单管理办法》第九条；004 art. 43(2)",
+            "lrwsh": "杭市监严失〔2026〕3号",
+            "lrjg": _CITY_SAMR,
+            "yctj": "自公示之日起满三年，且已履行行政处罚义务、纠正违法行为的，可申请提前移出",
+        },
+    ],
+    "qy_yzsx_zrr": [
+        {"xh": _ENTRY, "zrlx": "实际控制人", "xm": K.name, "zjhm": K.code},
     ],
     "t_xzqz": [
         {

@@ -1,4 +1,5 @@
-"""杭州栖梧生物科技股份有限公司: licences, A grades and a commendation; nothing adverse."""
+"""杭州栖梧生物科技股份有限公司: licences, A grades, a commendation and the red list;
+nothing adverse."""
 
 from __future__ import annotations
 
@@ -60,6 +61,35 @@ ROWS: dict[str, list[Row]] = {
     "nsr_xyxx": [
         a_grade(C.code, C.name, year, "0000002", "国家税务总局杭州市滨江区税务局")
         for year in (2023, 2024, 2025)
+    ],
+    # 004 art. 39(1): on the red list for its A grades; the older entry was
+    # removed when its validity ended, so it is past its (zero) disclosure period.
+    "sxjl_md": [
+        {
+            "tyshxydm": C.code,
+            "ztmc": C.name,
+            "hylb": "税务",
+            "rdsy": "连续三年纳税信用A级",
+            "rdyj": "004 art. 39(1)；《纳税信用管理办法》",
+            "rdwh": "浙税信〔2026〕12号",
+            "rddw": "国家税务总局杭州市税务局",
+            "rdrq": d(2026, 4, 15),
+            "yxqz": d(2028, 4, 14),
+        },
+        {
+            "tyshxydm": C.code,
+            "ztmc": C.name,
+            "hylb": "市场监管",
+            "rdsy": "企业信用风险分类为A类（信用风险低）",
+            "rdyj": "004 art. 39(1)；"
+            "《市场监管总局关于推进企业信用风险分类管理进一步提升监管效能的意见》",
+            "rdwh": "杭滨市监信〔2023〕7号",
+            "rddw": _BINJIANG_SAMR,
+            "rdrq": d(2023, 1, 10),
+            "yxqz": d(2024, 12, 31),
+            "ycrq": d(2025, 1, 1),
+            "ycyy": "认定有效期届满",
+        },
     ],
     "bzjl": [
         {

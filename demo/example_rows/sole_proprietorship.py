@@ -1,4 +1,5 @@
-"""杭州蕙兰食品商行: an unincorporated organisation with a licence and one penalty."""
+"""杭州蕙兰食品商行: an unincorporated organisation with a licence, two penalties and a
+serious-dishonesty entry that keeps the older penalty disclosed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from demo.example_rows.helpers import Row, licence, penalty
 from demo.examples import SOLE_PROPRIETORSHIP as S
 
 _GONGSHU_SAMR = "杭州市拱墅区市场监督管理局"
+_INVESTOR, _INVESTOR_ID = "楼蕙兰", "330122197911262848"
 
 ROWS: dict[str, list[Row]] = {
     "qy_jbxx": [
@@ -17,8 +19,8 @@ ROWS: dict[str, list[Row]] = {
             "qymc": S.name,
             "qylxdm": "4700",  # 个人独资企业 -> UNINCORPORATED_ORG (config/sources.toml)
             "qylx": "个人独资企业",
-            "fddbr": "楼蕙兰",
-            "fddbrzjhm": "330122197911262848",
+            "fddbr": _INVESTOR,
+            "fddbrzjhm": _INVESTOR_ID,
             "clrq": d(2019, 11, 5),
             "hzrq": d(2019, 11, 5),
             "zczb": 10.0,
@@ -77,8 +79,11 @@ ROWS: dict[str, list[Row]] = {
     ],
     "qy_yzsx": [
         {
+            "xh": 1,  # see adverse_company._ENTRY
             "tyshxydm": S.code,
             "qymc": S.name,
+            "fddbr": _INVESTOR,  # 投资人, as registered
+            "fddbr_zjhm": _INVESTOR_ID,
             "lrrq": d(2022, 1, 10),
             "lrsy": "因经营未经检验检疫的禽肉制品受到较重行政处罚（杭拱市监罚〔2021〕96号）",
             "lryj": "《市场监督管理严重违法失信名单管理办法》第七条",

@@ -2,12 +2,14 @@
 
 Registration in lower-case pinyin columns; licences, penalties and enforcement in
 the upper-case 双公示 reporting format, which keeps organisations' codes and
-persons' ID numbers in separate columns.
+persons' ID numbers in separate columns. The serious-dishonesty list keeps
+its other responsible persons in a table of their own; the view v_yzsx joins
+them back, one row per person.
 """
 
 from __future__ import annotations
 
-from demo.tables import TableDef, table_def
+from demo.tables import TableDef, ViewDef, left_join_view, table_def
 
 TABLES: tuple[TableDef, ...] = (
     table_def(
@@ -93,12 +95,48 @@ ycjg TEXT  作出决定机关（移出）""",
 xh INTEGER PRIMARY KEY  序号
 tyshxydm TEXT NOT NULL  统一社会信用代码
 qymc TEXT  企业名称
+fddbr TEXT  法定代表人（负责人）
+fddbr_zjhm TEXT  法定代表人证件号码
 lrrq TEXT  列入日期 YYYYMMDD
 lrsy TEXT  列入事由
 lryj TEXT  列入依据
 lrwsh TEXT  列入决定书文号
 lrjg TEXT  作出决定机关（列入）
 yctj TEXT  移出条件及程序
+ycrq TEXT  移出日期 YYYYMMDD
+ycyy TEXT  移出原因""",
+        # By person too: the gateway finds a person's entries by ID number.
+        ("tyshxydm", "fddbr_zjhm"),
+    ),
+    # 004 art. 44, 003 art. 36: the entry names the organisation's responsible
+    # persons; the legal representative is in qy_yzsx, the others here.
+    table_def(
+        "qy_yzsx_zrr",
+        "严重失信主体的其他责任人",
+        """
+id INTEGER PRIMARY KEY  主键
+xh INTEGER NOT NULL  严重违法失信名单序号（qy_yzsx.xh）
+zrlx TEXT  责任人类型：主要负责人、实际控制人、其他直接责任人
+xm TEXT  责任人姓名
+zjhm TEXT  责任人证件号码（公民身份号码）""",
+        ("xh", "zjhm"),
+    ),
+    # 001 art. 20, 004 art. 39: the red list as each unit decides it, collected
+    # by the credit authority (so in any sector, not only market regulation's).
+    table_def(
+        "sxjl_md",
+        "守信激励对象名单",
+        """
+xh INTEGER PRIMARY KEY  序号
+tyshxydm TEXT NOT NULL  统一社会信用代码
+ztmc TEXT  主体名称
+hylb TEXT  行业领域
+rdsy TEXT  认定事由
+rdyj TEXT  认定依据
+rdwh TEXT  认定文号
+rddw TEXT  认定单位
+rdrq TEXT  认定日期 YYYYMMDD
+yxqz TEXT  有效期至 YYYYMMDD
 ycrq TEXT  移出日期 YYYYMMDD
 ycyy TEXT  移出原因""",
         ("tyshxydm",),
@@ -118,5 +156,21 @@ QZ_JDRQ TEXT  决定日期 YYYYMMDD
 QZ_JCRQ TEXT  解除日期 YYYYMMDD
 QZ_JG TEXT  实施机关""",
         ("QZ_XDR_SHXYM",),
+    ),
+)
+
+
+def _table(name: str) -> TableDef:
+    return next(t for t in TABLES if t.name == name)
+
+
+VIEWS: tuple[ViewDef, ...] = (
+    left_join_view(
+        "v_yzsx",
+        "严重违法失信名单及其他责任人（每名其他责任人一行，无其他责任人的一行）",
+        _table("qy_yzsx"),
+        _table("qy_yzsx_zrr"),
+        "xh",
+        ("zrlx", "xm", "zjhm"),
     ),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
@@ -67,11 +67,55 @@ class CatalogueItem:
     legal_basis: str
     registration: bool
     fields: tuple[DetailField, ...]
+    # 领域: the domain of the behaviour or the information (市场监管, 税务, 司法...);
+    # a list entry's sector, and what measures are linked to (001 art. 24).
+    domain: str | None = None
     # A record of this item is the subject's membership of that list while it lasts.
     listing: ListKind | None = None
+    # Records of this item are another item's list entries, recorded against the
+    # persons they name as responsible (001 art. 26, 003 art. 36): that item's code.
+    responsible_for: str | None = None
+    # Which detail holds each part of a list entry (reason, basis...), where a
+    # key is not the part's own name (court records say `circumstances`).
+    entry: tuple[tuple[str, str], ...] = ()
 
     def field(self, key: str) -> DetailField | None:
         return next((f for f in self.fields if f.key == key), None)
+
+    def entry_detail(self, part: str) -> str:
+        """The detail key holding ``part`` of a list entry of this item."""
+        return next((key for name, key in self.entry if name == part), part)
+
+
+# The parts of a list entry a listing item's details may hold (001 art. 23,
+# 003 art. 33, 004 art. 44: the decision states reason, basis, removal
+# conditions and procedure, and remedies).
+ENTRY_PARTS = frozenset(
+    {
+        "reason",
+        "basis",
+        "decision_number",
+        "deciding_unit",
+        "removal_conditions",
+        "removal_procedure",
+        "remedies",
+        "removal_reason",
+        "organisation_code",
+        "role",
+        "sector",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ListDefinition:
+    """One list (名单): what it is, and what an entry that does not say for itself says."""
+
+    kind: ListKind
+    name: str
+    legal_basis: str
+    removal_procedure: str
+    remedies: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +123,7 @@ class Catalogue:
     """All catalogue items, by code, in configuration order."""
 
     items: Mapping[str, CatalogueItem]
+    lists: Mapping[ListKind, ListDefinition] = field(default_factory=dict)
 
     def get(self, code: str) -> CatalogueItem | None:
         return self.items.get(code)
@@ -102,7 +147,47 @@ def load_catalogue(path: Path, problems: Problems) -> Catalogue:
         items[item.code] = item
     if not items and root.data:
         root.problem("item", "the catalogue has no items")
-    return Catalogue(items)
+    lists: dict[ListKind, ListDefinition] = {}
+    for table in root.tables("list"):
+        definition = _list(table)
+        if definition.kind in lists:
+            table.problem("kind", f"list {definition.kind} is defined twice")
+        lists[definition.kind] = definition
+    _check_lists(root, items, lists)
+    return Catalogue(items, lists)
+
+
+def _list(t: Table) -> ListDefinition:
+    t.unknown_keys({"kind", "name", "legal_basis", "removal_procedure", "remedies"})
+    return ListDefinition(
+        kind=t.enum("kind", ListKind),
+        name=t.string("name"),
+        legal_basis=t.string("legal_basis"),
+        removal_procedure=t.string("removal_procedure"),
+        remedies=t.string("remedies"),
+    )
+
+
+def _check_lists(
+    root: Table, items: Mapping[str, CatalogueItem], lists: Mapping[ListKind, ListDefinition]
+) -> None:
+    for code, item in items.items():
+        where = f"item {code}"
+        if item.listing is not None and item.listing not in lists:
+            root.problem(where, f"records list {item.listing}, which has no [[list]]")
+        if item.responsible_for is not None:
+            target = items.get(item.responsible_for)
+            if target is None or target.listing is None:
+                root.problem(
+                    where, f"responsible_for {item.responsible_for!r} is not a listing item"
+                )
+            elif item.listing is not None:
+                root.problem(where, "an item records either a list or its responsible persons")
+        for part, key in item.entry:
+            if part not in ENTRY_PARTS:
+                root.problem(f"{where}.entry", f"{part!r} is not a part of a list entry")
+            elif item.field(key) is None:
+                root.problem(f"{where}.entry.{part}", f"{key!r} is not one of the item's fields")
 
 
 def _item(t: Table) -> CatalogueItem:
@@ -121,8 +206,21 @@ def _item(t: Table) -> CatalogueItem:
         legal_basis=t.string("legal_basis"),
         registration=t.boolean("registration"),
         fields=tuple(_fields(t.table("fields"))),
+        domain=t.opt_string("domain"),
         listing=t.enum("listing", ListKind) if t.has("listing") else None,
+        responsible_for=t.opt_string("responsible_for"),
+        entry=tuple(_entry(t.table("entry")).items()),
     )
+
+
+def _entry(t: Table) -> dict[str, str]:
+    parts: dict[str, str] = {}
+    for part, key in t.entries():
+        if isinstance(key, str):
+            parts[part] = key
+        else:
+            t.problem(part, "must be a detail key")
+    return parts
 
 
 _ITEM_KEYS = {
@@ -139,7 +237,10 @@ _ITEM_KEYS = {
     "legal_basis",
     "registration",
     "fields",
+    "domain",
     "listing",
+    "responsible_for",
+    "entry",
 }
 
 
@@ -147,9 +248,14 @@ def _period(t: Table) -> Period | None:
     raw = t.opt_string("disclosure_period")
     if raw is None or raw == "none":
         return None
+    return parse_period(t, "disclosure_period", raw)
+
+
+def parse_period(t: Table, key: str, raw: str) -> Period | None:
+    """A period like '5y', '6m' or '90d'; a problem is recorded for anything else."""
     match = _PERIOD.match(raw)
     if not match:
-        t.problem("disclosure_period", f"{raw!r} is not a period like '5y', '6m', '90d' or 'none'")
+        t.problem(key, f"{raw!r} is not a period like '5y', '6m', '90d' or 'none'")
         return None
     return Period(int(match.group(1)), match.group(2))
 

@@ -10,7 +10,9 @@ from pathlib import Path
 from gateway.auth.settings import AuthSettings, parse_auth
 from gateway.config.access import DutyMatter, Purpose, load_duty_matters, load_purposes
 from gateway.config.catalogue import Catalogue, load_catalogue
+from gateway.config.list_rules import ListRules, load_list_rules
 from gateway.config.manifest import ManifestError, read_manifest
+from gateway.config.measures import MeasureList, load_measures
 from gateway.config.reader import Problems, Table
 from gateway.config.settings import Settings, parse_settings
 from gateway.config.sources import KindParser, SourceSpec, parse_sources
@@ -32,7 +34,9 @@ class GatewayConfig:
     consent: ConsentSettings = field(default_factory=lambda: ConsentSettings(DEV_SECRET))
     purposes: Mapping[str, Purpose] = field(default_factory=dict)
     duty_matters: Mapping[str, DutyMatter] = field(default_factory=dict)
+    measures: MeasureList = field(default_factory=MeasureList)
     trusted_documents: Mapping[str, str] = field(default_factory=dict)
+    list_rules: ListRules = field(default_factory=ListRules)
 
 
 def default_config_dir() -> Path:
@@ -48,7 +52,7 @@ def load_config(
     directory: Path | None = None,
     data_dir: Path | None = None,
 ) -> GatewayConfig:
-    """Read `gateway.toml`, `catalogue.toml` and `sources.toml` from ``directory``.
+    """Read `gateway.toml`, `catalogue.toml`, `sources.toml` and the rest from ``directory``.
 
     ``kinds`` reads each kind of source's own settings; the core knows no
     adapter, so the caller passes them (``adapters.kinds.load_config`` does).
@@ -66,6 +70,7 @@ def load_config(
     sources = parse_sources(sources_root, str(data_dir), kinds)
     _check_items(sources, catalogue, sources_root.file, problems)
     _check_timeouts(sources, settings.limits.deadline_ms, sources_root.file, problems)
+    matters = load_duty_matters(directory / "duty_matters.toml", problems)
     config = GatewayConfig(
         directory=directory,
         data_dir=data_dir,
@@ -75,8 +80,10 @@ def load_config(
         auth=parse_auth(root.table("auth"), directory),
         consent=parse_consent(root.table("consent")),
         purposes=load_purposes(directory / "purposes.toml", problems),
-        duty_matters=load_duty_matters(directory / "duty_matters.toml", problems),
+        duty_matters=matters,
+        measures=load_measures(directory / "measures.toml", problems, catalogue, matters),
         trusted_documents=_trusted_documents(settings, directory, root.file, problems),
+        list_rules=load_list_rules(directory / "list_rules.toml", catalogue, problems),
     )
     problems.raise_if_any()
     return config

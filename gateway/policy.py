@@ -186,6 +186,21 @@ def outside_validity(valid_from: datetime, valid_until: datetime, now: datetime)
     return None
 
 
+def measures_refused(viewer: Viewer, subject_code: str, matter: str) -> str | None:
+    """Why ``viewer`` may not be told which measures apply to a subject in ``matter``.
+
+    A government unit is told in the duty matter it is acting in (001 art. 27),
+    and the subject itself in any (001 art. 25: told the basis and reason).
+    """
+    if viewer.is_subject(subject_code):
+        return None
+    if viewer.kind is not ViewerKind.GOV_UNIT:
+        return "applicable measures are for government units in a listed duty matter"
+    if viewer.duty is None or viewer.duty.matter_code != matter:
+        return f"name the duty matter {matter} in the X-Duty-Matter header (001 art. 27)"
+    return None
+
+
 def consentable(item: CatalogueItem) -> str | None:
     """Why a subject cannot consent to ``item``; None when it can."""
     if item.openness is Openness.INTERNAL:

@@ -25,6 +25,7 @@ from gateway.domain import (
     Openness,
     Provenance,
     RawRecord,
+    ResponsibleParty,
     SubjectKind,
 )
 from gateway.forbidden import forbidden_concept
@@ -66,6 +67,11 @@ class CreditRecord:
     repaired: bool = False
     withdrawn: bool = False
     under_objection: bool = False
+    # A list entry's responsible persons, as its source names them (004 art. 44).
+    responsible: tuple[ResponsibleParty, ...] = ()
+    # An entry the gateway worked out itself: the rule, and the records behind it.
+    rule: str | None = None
+    basis_records: tuple[str, ...] = ()
 
     @property
     def category(self) -> Category:
@@ -123,6 +129,7 @@ class Normaliser:
             details=_details(fields, raw.details),
             subject_name=raw.subject_name,
             subject_kind=raw.subject_kind,
+            responsible=raw.responsible,
         )
 
     def _drop(self, raw: RawRecord, item: CatalogueItem) -> None:

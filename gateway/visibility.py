@@ -33,6 +33,9 @@ class SubjectView:
     state: SubjectState
     records: tuple[Disclosed, ...]
     registration: Disclosed | None
+    # List entries the gateway worked out itself (gateway.list_rules): not
+    # records any unit reported, so not among ``records``, counts or summaries.
+    derived: tuple[Disclosed, ...] = ()
 
     @property
     def code(self) -> str:
@@ -45,7 +48,12 @@ class SubjectView:
     @property
     def visible(self) -> bool:
         """Whether the viewer may see anything at all about this subject."""
-        return bool(self.records)
+        return bool(self.records or self.derived)
+
+    def entries(self) -> list[Disclosed]:
+        """The list entries on this subject's file: its own, derived, and as responsible person."""
+        found = [d for d in self.records if d.record.item.listing or d.record.item.responsible_for]
+        return sorted((*found, *self.derived), key=lambda d: _newest_first(d.record))
 
 
 class AccessPlan:
@@ -69,16 +77,26 @@ class AccessPlan:
 
 
 def view_subject(
-    access: AccessPlan, state: SubjectState, records: Iterable[CreditRecord]
+    access: AccessPlan,
+    state: SubjectState,
+    records: Iterable[CreditRecord],
+    derived: Iterable[CreditRecord] = (),
 ) -> SubjectView:
     """Decide every record of one subject and keep what may be seen."""
+    disclosed = _decided(access, state, records)
+    registration = next((d for d in disclosed if d.record.item.registration), None)
+    return SubjectView(state, disclosed, registration, _decided(access, state, derived))
+
+
+def _decided(
+    access: AccessPlan, state: SubjectState, records: Iterable[CreditRecord]
+) -> tuple[Disclosed, ...]:
     disclosed = []
     for record in sorted(records, key=_newest_first):
         decision = access.record(state, record)
         if decision.allowed:
             disclosed.append(Disclosed(record, decision))
-    registration = next((d for d in disclosed if d.record.item.registration), None)
-    return SubjectView(state, tuple(disclosed), registration)
+    return tuple(disclosed)
 
 
 def _newest_first(record: CreditRecord) -> tuple[int, str]:

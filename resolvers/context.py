@@ -19,6 +19,7 @@ from gateway.config.loader import GatewayConfig
 from gateway.config.settings import Limits
 from gateway.disclosures import Disclosures
 from gateway.errors import ErrorCode, bad_input, client_error
+from gateway.list_rules import derived_entries
 from gateway.policy import SubjectState, china_today, openable_items
 from gateway.record_state import merge
 from gateway.records import CreditRecord
@@ -64,6 +65,11 @@ class Context:
     def limits(self) -> Limits:
         return self.services.config.settings.limits
 
+    @property
+    def codes_left(self) -> int:
+        """How many more subject codes this request may look up (the batch limit)."""
+        return max(0, self.limits.max_batch - self._codes_asked)
+
     def count_codes(self, count: int, argument: str) -> None:
         """Charge ``count`` subject codes to this request's batch limit (001 art. 40).
 
@@ -85,7 +91,7 @@ class Context:
         if view is None:
             self._parsed[code.value] = code
             loaded = await self.subjects.load(code.value)
-            view = view_subject(self.access, loaded.state, loaded.records)
+            view = view_subject(self.access, loaded.state, loaded.records, loaded.derived)
             self._views[code.value] = view
         return view
 
@@ -142,20 +148,27 @@ class Context:
             services.store.marks.for_subjects(codes),
         )
         self.note_failures(outcome.failures)
+        config = services.config
         loaded = []
         for code in parsed:
             state, records = merge(
                 code, outcome.records[code.value], marks[code.value], self.now, self.today
             )
-            loaded.append(Loaded(state, records))
+            derived = derived_entries(
+                config.list_rules, config.catalogue, state, records, self.today
+            )
+            loaded.append(Loaded(state, records, derived))
         return loaded
 
     def _items_to_ask(self, codes: list[SubjectCode]) -> frozenset[str]:
         catalogue = self.services.config.catalogue
         states = [SubjectState(code.value, code.default_kind) for code in codes]
         openable = openable_items(self.viewer, states, catalogue, self.now)
-        # The record-state stage reads list memberships whoever asks (003 art. 35).
-        return openable | {item.code for item in catalogue if item.listing is not None}
+        # The record-state stage reads list memberships whoever asks (003 art. 35),
+        # and the list rules read what they count: a list is a fact about the
+        # subject, not about what this viewer may see.
+        listings = {item.code for item in catalogue if item.listing is not None}
+        return openable | listings | self.services.config.list_rules.inputs()
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,3 +177,4 @@ class Loaded:
 
     state: SubjectState
     records: list[CreditRecord]
+    derived: list[CreditRecord]

@@ -7,9 +7,11 @@ from typing import TypeVar
 
 import strawberry
 
+from gateway.config.measures import MeasureKind
 from gateway.domain import (
     Category,
     DetailType,
+    ListKind,
     Openness,
     Provenance,
     RecordStatus,
@@ -85,6 +87,56 @@ _describe(
         "SHIELDED": "Hidden at the subject's request (001 art. 35); only the subject sees it.",
         "WITHDRAWN": "Its decision was revoked or corrected (003 art. 43); only the subject "
         "sees it.",
+    },
+)
+
+
+class ListEntryStatus(StrEnum):
+    LISTED = "LISTED"
+    REMOVED = "REMOVED"
+
+
+class EntryOrigin(StrEnum):
+    DECIDED = "DECIDED"
+    RULE = "RULE"
+
+
+_describe(
+    ListEntryStatus,
+    "Whether a list entry stands.",
+    {
+        "LISTED": "On the list today.",
+        "REMOVED": "Removed (移出), repaired away or revoked; shown while still disclosed.",
+    },
+)
+_describe(
+    EntryOrigin,
+    "Who put an entry on its list.",
+    {
+        "DECIDED": "Decided by a unit and reported by its source.",
+        "RULE": "Worked out by the gateway from records, by a rule in config/list_rules.toml.",
+    },
+)
+_describe(
+    ListKind,
+    "名单: a list a subject may be on (001 arts. 19-20, 003 arts. 32-33, 004 arts. 39, 43).",
+    {
+        "RED_LIST": "守信激励对象名单: the red list (004 art. 39, 001 art. 20).",
+        "SERIOUS_DISHONESTY": "严重失信主体名单 (003 arts. 32-33, 004 arts. 43-44).",
+        "KEY_ATTENTION": "信用重点关注对象: repeated or multi-domain adverse records "
+        "(001 art. 19); worked out by the gateway, internal.",
+        "COURT_DEFAULTER": "失信被执行人名单, published by the courts.",
+        "BUSINESS_ABNORMAL": "经营异常名录 of the market regulator.",
+        "SOCIAL_ORG_ABNORMAL": "社会组织活动异常名录 of civil affairs.",
+    },
+)
+_describe(
+    MeasureKind,
+    "激励 / 约束 / 惩戒: what kind of measure (001 arts. 21-23, 004 arts. 40, 46).",
+    {
+        "INCENTIVE": "激励措施 for red-list subjects (001 art. 21, 004 art. 40).",
+        "CONSTRAINT": "约束措施 on adverse information, linked to its domain (001 art. 22).",
+        "PUNISHMENT": "惩戒措施 on serious dishonesty (001 art. 23, 004 art. 46).",
     },
 )
 _describe(

@@ -8,11 +8,14 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import Info
 
+from gateway.config.measures import MeasureKind
 from gateway.config.settings import Limits
-from gateway.domain import Category, Openness
+from gateway.domain import Category, ListKind, Openness
 from resolvers.catalogue import CatalogueItemType, item_type
 from resolvers.context import Context
+from resolvers.lists import ListEntryConnection, resolve_list_entries
 from resolvers.me import Me, resolve_me
+from resolvers.measures import MeasureType, published_measures
 from resolvers.search import SubjectConnection, resolve_search
 from resolvers.subjects import Subject, resolve_subject, resolve_subjects
 
@@ -69,11 +72,48 @@ class Query:
         return await resolve_search(info, name, first, after)
 
     @strawberry.field(
+        description="A list's page across subjects (001 art. 20: lists are public unless the "
+        "law says otherwise), in subject-code order, over the entries you may see: entries "
+        "decided by units and reported by sources. Entries the gateway works out by rule show "
+        "on each subject's `listEntries`. Each subject on a page counts against the batch limit."
+    )
+    async def list_entries(
+        self,
+        info: Info[Context, None],
+        list: Annotated[ListKind, strawberry.argument(description="The list.")],
+        sector: Annotated[
+            str | None, strawberry.argument(description="Only entries of this 行业领域.")
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="Page size.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+    ) -> ListEntryConnection:
+        return await resolve_list_entries(info, list, sector, first, after)
+
+    @strawberry.field(
         description="The caller: a subject's own file, consents and query log. "
         "UNAUTHENTICATED without a bearer token."
     )
     def me(self, info: Info[Context, None]) -> Me:
         return resolve_me(info)
+
+    @strawberry.field(
+        description="The published measure list (措施清单, 003 art. 28, 001 art. 24): measures "
+        "in force, each with its implementing unit, triggers, basis and range. A measure not "
+        "published is never listed and never applied."
+    )
+    def measures(
+        self,
+        info: Info[Context, None],
+        kind: Annotated[
+            MeasureKind | None, strawberry.argument(description="Only measures of this kind.")
+        ] = None,
+        domain: Annotated[
+            str | None, strawberry.argument(description="Only measures applied in this 领域.")
+        ] = None,
+    ) -> list[MeasureType]:
+        return published_measures(info, kind, domain)
 
     @strawberry.field(
         description="The public credit information catalogue (公共信用信息目录, 001 art. 13)."

@@ -12,11 +12,13 @@ from graphql import GraphQLError
 from strawberry import Info
 
 from gateway.codes import InvalidCode, SubjectCode, parse_code
-from gateway.domain import Category, DetailValue, SubjectKind
+from gateway.domain import Category, DetailValue, ListKind, SubjectKind
 from gateway.errors import bad_input
 from gateway.visibility import Disclosed, SubjectView
 from resolvers.context import Context
 from resolvers.disclosure import Disclosing
+from resolvers.lists import ListEntryType, subject_entries
+from resolvers.measures import ApplicableMeasureType, resolve_applicable
 from resolvers.pagination import PageInfo, check_first, decode_cursor, encode_cursor
 from resolvers.records import CreditRecordType, record_type
 
@@ -163,6 +165,38 @@ class Subject(Disclosing):
             ),
         )
 
+    @strawberry.field(
+        description="The lists this subject is on or was on, as far as you may see: entries "
+        "decided by units, entries the gateway works out by rule (001 art. 19, 004 art. 39), and "
+        "for a person, organisations' serious-dishonesty entries naming it as responsible "
+        "(001 art. 26). Newest first; removed entries still within their disclosure period too."
+    )
+    def list_entries(
+        self,
+        info: Info[Context, None],
+        lists: Annotated[
+            list[ListKind] | None, strawberry.argument(description="Only these lists.")
+        ] = None,
+    ) -> list[ListEntryType]:
+        context = info.context
+        kinds = None if lists is None else frozenset(lists)
+        return subject_entries(self.view, kinds, context.services.config, context.today)
+
+    @strawberry.field(
+        description="The published measures that apply to this subject in a duty matter, each "
+        "with its basis, the record or entry that triggers it, the remedy and when it ends "
+        "(001 arts. 24-25, 002 art. 24). For a government unit acting in that matter "
+        "(X-Duty-Matter), and for the subject itself; FORBIDDEN for anyone else."
+    )
+    def applicable_measures(
+        self,
+        info: Info[Context, None],
+        matter: Annotated[
+            str, strawberry.argument(description="A duty matter code of config/duty_matters.toml.")
+        ],
+    ) -> list[ApplicableMeasureType] | None:
+        return resolve_applicable(info, self.view, matter)
+
     @strawberry.field(description="信用信息概要: visible record counts per category.")
     def summary(self) -> list[CategoryCount]:
         counts = {c: 0 for c in Category}
@@ -193,9 +227,11 @@ class Subject(Disclosing):
 
 
 # The code is the caller's own input (found by name, the subject shows its
-# registration anyway) and the kind follows from it. `records` returns a
-# connection whose own fields say what they show.
-_SHOWS_NOTHING = frozenset({"code", "kind", "__typename", "records"})
+# registration anyway) and the kind follows from it. `records` and
+# `listEntries` return objects that say for themselves what they show.
+_SHOWS_NOTHING = frozenset(
+    {"code", "kind", "__typename", "records", "listEntries", "applicableMeasures"}
+)
 _SHOWS_REGISTRATION = frozenset({"name", "basicInfo"})
 
 

@@ -108,13 +108,15 @@ async def test_anonymous_sees_a_companys_public_records_only(gateway: Client) ->
         "BUSINESS_ABNORMAL",
         "JUDGMENT_DEFAULTER",
         "REGISTRATION_ORG",
+        "SERIOUS_DISHONESTY_LIST",
     ]
     subject = body["data"]["subject"]
     assert subject["name"] == ADVERSE_COMPANY.name
-    # Counts cover only what may be seen: no trace of arrears, internal or expired records.
-    assert subject["records"]["totalCount"] == 4
+    # Counts cover only what may be seen: no trace of arrears, internal or expired
+    # records, nor of the key-attention entry the gateway works out (internal).
+    assert subject["records"]["totalCount"] == 5
     counts = {c["category"]: c["count"] for c in subject["summary"]}
-    assert counts == {"BASIC": 1, "ADVERSE": 3, "COMMENDATORY": 0, "OTHER": 0}
+    assert counts == {"BASIC": 1, "ADVERSE": 4, "COMMENDATORY": 0, "OTHER": 0}
     assert "errors" not in body
 
 
@@ -467,7 +469,8 @@ async def test_an_expired_penalty_stays_disclosed_while_the_subject_is_listed(
             "status": "ACTIVE",
         }
     ]
-    # The adverse company is on no list: its penalty of 2022, expired, stays withheld.
+    # The adverse company was listed only after its 2022 penalty's period had ended
+    # (2025-09-20): that penalty, expired, stays withheld.
     body = await gateway.query(query, {"code": ADVERSE_COMPANY.code})
     days = {e["node"]["decidedOn"] for e in body["data"]["subject"]["records"]["edges"]}
     assert "2022-09-20" not in days

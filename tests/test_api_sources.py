@@ -132,6 +132,7 @@ async def test_a_failing_bureau_costs_only_its_own_records(
         "BUSINESS_ABNORMAL",
         "JUDGMENT_DEFAULTER",
         "REGISTRATION_ORG",
+        "SERIOUS_DISHONESTY_LIST",
         "SOCIAL_INSURANCE_ARREARS",
         "TAX_ARREARS",
     }

@@ -1,0 +1,406 @@
+"""Lists, responsible persons and measures, end to end over HTTP against the demo data.
+
+Each list is shown denied first and then allowed to the viewer the law lets
+see it; list pages page over exactly what the viewer may see; the entries of
+an organisation's serious dishonesty reach the persons it names; measures
+apply only when published, in the matter's domain, and while the entry stands.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, CONTROLLER, PERSON, SOLE_PROPRIETORSHIP
+from gateway.codes import parse_code
+from gateway.config.loader import GatewayConfig
+from gateway.store.marks import Mark, RecordMark
+from gateway.store.store import Store
+from tests import viewers
+from tests.conftest import NOW
+from tests.server import Client
+
+ENTRIES = """query($code: String!, $lists: [ListKind!]) {
+  subject(code: $code) { listEntries(lists: $lists) {
+    id list listName sector origin rule { id article } role reason basis decisionNumber
+    decidingUnit decidedOn publishedUntil removalConditions removalProcedure remedies
+    status removedOn removalReason underObjection providerUnit
+    responsiblePersons { role name subject { code } }
+    subject { code name }
+    basisRecords { item { code } }
+  } }
+}"""
+
+PAGE = """query($list: ListKind!, $sector: String, $first: Int, $after: String) {
+  listEntries(list: $list, sector: $sector, first: $first, after: $after) {
+    edges { cursor node { id list status sector subject { code name } reason
+      responsiblePersons { role name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+MEASURES = """query($code: String!, $matter: String!) {
+  subject(code: $code) { applicableMeasures(matter: $matter) {
+    measure { id kind domain } reason basis remedies liftingConditions endsOn
+    asResponsiblePerson record { id item { code } } entry { list status }
+  } }
+}"""
+
+
+async def _entries(
+    client: Client, code: str, headers: dict[str, str] | None = None, lists: list[str] | None = None
+) -> list[dict[str, Any]]:
+    body = await client.query(ENTRIES, {"code": code, "lists": lists}, headers)
+    assert "errors" not in body, body
+    subject = body["data"]["subject"]
+    return [] if subject is None else list(subject["listEntries"])
+
+
+def _lists(entries: list[dict[str, Any]]) -> list[str]:
+    return sorted(e["list"] for e in entries)
+
+
+async def _consent(
+    client: Client, config: GatewayConfig, subject: str, items: list[str]
+) -> dict[str, str]:
+    body = await client.query(
+        """mutation($input: GrantConsentInput!) { grantConsent(input: $input) { token } }""",
+        {
+            "input": {
+                "grantee": viewers.BANK,
+                "purpose": "02",
+                "items": items,
+                "validUntil": (NOW + timedelta(days=30)).isoformat(),
+            }
+        },
+        viewers.subject(config.auth, subject),
+    )
+    assert "errors" not in body, body
+    return viewers.bank(config.auth, body["data"]["grantConsent"]["token"])
+
+
+# --- a subject's own entries ---------------------------------------------------------
+
+
+async def test_a_serious_dishonesty_entry_says_what_the_decision_says(gateway: Client) -> None:
+    (entry,) = await _entries(gateway, ADVERSE_COMPANY.code, lists=["SERIOUS_DISHONESTY"])
+    assert entry["listName"] == "严重失信主体名单"
+    assert entry["origin"] == "DECIDED"
+    assert entry["status"] == "LISTED"
+    assert entry["decidedOn"] == "2026-03-01"
+    assert entry["removedOn"] is None
+    assert entry["decisionNumber"] == "杭市监严失〔2026〕3号"
+    assert entry["decidingUnit"] == "杭州市市场监督管理局"
+    assert "刷单炒信" in entry["reason"]
+    assert "004 art. 43(2)" in entry["basis"]
+    assert entry["removalConditions"].startswith("自公示之日起满三年")
+    # Where the source does not say, the list's own procedure and remedies (004 art. 44).
+    assert "004 art. 56" in entry["removalProcedure"]
+    assert "异议" in entry["remedies"]
+    assert entry["sector"] == "市场监管"
+    assert entry["subject"] == {"code": ADVERSE_COMPANY.code, "name": ADVERSE_COMPANY.name}
+    # 004 art. 44: the list names the legal representative; the ID numbers stay out.
+    persons = {(p["role"], p["name"]) for p in entry["responsiblePersons"]}
+    assert persons == {("法定代表人", PERSON.name), ("实际控制人", CONTROLLER.name)}
+    assert all(p["subject"] is None for p in entry["responsiblePersons"])
+
+
+async def test_the_persons_ids_never_leave_with_the_public_entry(gateway: Client) -> None:
+    body = await gateway.query(ENTRIES, {"code": ADVERSE_COMPANY.code, "lists": None})
+    text = json.dumps(body, ensure_ascii=False)
+    assert PERSON.name in text
+    assert PERSON.code not in text
+    assert CONTROLLER.code not in text
+
+
+async def test_a_responsible_persons_subject_needs_its_registration(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    bank = await _consent(gateway, demo_config, PERSON.code, ["REGISTRATION_PERSON"])
+    (entry,) = await _entries(gateway, ADVERSE_COMPANY.code, bank, ["SERIOUS_DISHONESTY"])
+    named = {p["name"]: p["subject"] for p in entry["responsiblePersons"]}
+    assert named[PERSON.name] == {"code": PERSON.code}  # consented to: shown
+    assert named[CONTROLLER.name] is None  # not consented to: not shown
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("public", False),
+        ("unconsented bank", False),
+        ("consented bank", True),
+        ("unit in duty", True),
+        ("the person", True),
+    ],
+)
+async def test_a_companys_serious_dishonesty_shows_on_its_legal_representatives_file(
+    gateway: Client, demo_config: GatewayConfig, who: str, sees: bool
+) -> None:
+    """001 art. 26, 003 art. 36; and it is the person's information (000 art. 47)."""
+    auth = demo_config.auth
+    headers = {
+        "public": None,
+        "unconsented bank": viewers.bank(auth),
+        "consented bank": await _consent(
+            gateway, demo_config, PERSON.code, ["SERIOUS_DISHONESTY_RESPONSIBLE"]
+        ),
+        "unit in duty": viewers.gov(auth),
+        "the person": viewers.subject(auth),
+    }[who]
+    entries = await _entries(gateway, PERSON.code, headers, ["SERIOUS_DISHONESTY"])
+    if not sees:
+        assert entries == []
+        return
+    (entry,) = entries
+    assert entry["role"] == "法定代表人"
+    assert entry["list"] == "SERIOUS_DISHONESTY"
+    assert entry["status"] == "LISTED"
+    assert entry["decisionNumber"] == "杭市监严失〔2026〕3号"
+    # The listed subject is the company, whose registration is public.
+    assert entry["subject"] == {"code": ADVERSE_COMPANY.code, "name": ADVERSE_COMPANY.name}
+
+
+async def test_the_controller_named_in_the_other_table_gets_the_entry_too(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    (entry,) = await _entries(
+        gateway, CONTROLLER.code, viewers.subject(demo_config.auth, CONTROLLER.code)
+    )
+    assert (entry["list"], entry["role"]) == ("SERIOUS_DISHONESTY", "实际控制人")
+
+
+async def test_a_court_defaulter_person_is_public(gateway: Client) -> None:
+    """The courts' list is public for persons too (000 art. 47's exception)."""
+    entries = await _entries(gateway, PERSON.code, lists=["COURT_DEFAULTER"])
+    assert [e["status"] for e in entries] == ["LISTED"]
+    assert entries[0]["decisionNumber"] == "（2024）浙0106执5678号"  # the case number
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [("public", False), ("consented bank", False), ("unit in duty", True), ("the company", True)],
+)
+async def test_key_attention_is_internal_and_names_its_records(
+    gateway: Client, demo_config: GatewayConfig, who: str, sees: bool
+) -> None:
+    """001 art. 19(2): adverse records in at least three domains within 24 months."""
+    auth = demo_config.auth
+    headers = {
+        "public": None,
+        # Internal information cannot be consented to (001 art. 14).
+        "consented bank": await _consent(
+            gateway, demo_config, ADVERSE_COMPANY.code, ["ADM_PENALTY", "TAX_ARREARS"]
+        ),
+        "unit in duty": viewers.gov(auth),
+        "the company": viewers.subject(auth, ADVERSE_COMPANY.code),
+    }[who]
+    entries = await _entries(gateway, ADVERSE_COMPANY.code, headers, ["KEY_ATTENTION"])
+    if not sees:
+        assert entries == []
+        return
+    (entry,) = entries
+    assert entry["origin"] == "RULE"
+    assert entry["rule"] == {"id": "KA-DOMAINS", "article": "001 art. 19(2)"}
+    assert "领域" in entry["reason"]
+    assert entry["basis"] == "001 art. 19(2)"
+    basis = {r["item"]["code"] for r in entry["basisRecords"]}
+    assert {"ADM_PENALTY", "JUDGMENT_DEFAULTER", "TAX_ARREARS"} <= basis
+
+
+async def test_red_list_entries_decided_and_worked_out(gateway: Client) -> None:
+    entries = await _entries(gateway, CLEAN_COMPANY.code, lists=["RED_LIST"])
+    by_origin = {(e["origin"], e["status"]): e for e in entries}
+    decided = by_origin[("DECIDED", "LISTED")]
+    assert (decided["sector"], decided["decidingUnit"]) == ("税务", "国家税务总局杭州市税务局")
+    removed = by_origin[("DECIDED", "REMOVED")]
+    assert (removed["removedOn"], removed["removalReason"]) == ("2025-01-01", "认定有效期届满")
+    # 004 art. 39: no dishonesty record, and good records; it says which.
+    eligible = by_origin[("RULE", "LISTED")]
+    assert eligible["rule"]["article"] == "004 art. 39"
+    assert {r["item"]["code"] for r in eligible["basisRecords"]} >= {"TAX_A_GRADE"}
+    # A company with adverse records in force is not eligible.
+    adverse = await _entries(gateway, ADVERSE_COMPANY.code, lists=["RED_LIST"])
+    assert adverse == []
+
+
+# --- list pages ----------------------------------------------------------------------
+
+
+async def _page_through(
+    client: Client, kind: str, first: int, headers: dict[str, str] | None = None, **kw: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    nodes: list[dict[str, Any]] = []
+    cursors: list[str] = []
+    after = None
+    for _ in range(200):
+        body = await client.query(
+            PAGE, {"list": kind, "first": first, "after": after, **kw}, headers
+        )
+        assert "errors" not in body, body
+        page = body["data"]["listEntries"]
+        nodes += [e["node"] for e in page["edges"]]
+        cursors += [e["cursor"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes, cursors
+        after = page["pageInfo"]["endCursor"]
+        cursors.append(after)
+    raise AssertionError("paging did not end")
+
+
+async def test_a_list_page_pages_without_gaps_or_repeats(gateway: Client) -> None:
+    whole, _ = await _page_through(gateway, "SERIOUS_DISHONESTY", 50)
+    codes = [n["subject"]["code"] for n in whole]
+    assert ADVERSE_COMPANY.code in codes
+    assert SOLE_PROPRIETORSHIP.code in codes
+    assert codes == sorted(codes)  # in subject-code order
+    for first in (1, 2, 3):
+        paged, _ = await _page_through(gateway, "SERIOUS_DISHONESTY", first)
+        assert [n["id"] for n in paged] == [n["id"] for n in whole]
+    mine = next(n for n in whole if n["subject"]["code"] == ADVERSE_COMPANY.code)
+    assert {p["name"] for p in mine["responsiblePersons"]} == {PERSON.name, CONTROLLER.name}
+
+
+async def test_a_red_list_page_by_sector(gateway: Client) -> None:
+    taxed, _ = await _page_through(gateway, "RED_LIST", 5, sector="税务")
+    assert taxed
+    assert all(n["sector"] == "税务" for n in taxed)
+    assert CLEAN_COMPANY.code in {n["subject"]["code"] for n in taxed}
+    everything, _ = await _page_through(gateway, "RED_LIST", 50)
+    assert len(everything) > len(taxed)
+
+
+async def test_a_withheld_entry_leaves_no_trace_in_pages_or_cursors(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    before, _ = await _page_through(gateway, "SERIOUS_DISHONESTY", 1)
+    mine = next(n for n in before if n["subject"]["code"] == ADVERSE_COMPANY.code)
+    # The decision is revoked (003 art. 43): the public no longer sees the entry.
+    assert gateway.app is not None
+    store: Store = gateway.app.state.services.store
+    await store.marks.add(
+        RecordMark(ADVERSE_COMPANY.code, mine["id"], Mark.WITHDRAWAL, NOW - timedelta(days=1), None)
+    )
+    after, cursors = await _page_through(gateway, "SERIOUS_DISHONESTY", 1)
+    assert [n["id"] for n in after] == [n["id"] for n in before if n["id"] != mine["id"]]
+    text = json.dumps(after, ensure_ascii=False) + "".join(cursors)
+    assert ADVERSE_COMPANY.code not in text
+    assert mine["id"] not in text
+    # The company still sees its own entry, marked removed.
+    own = await _entries(
+        gateway,
+        ADVERSE_COMPANY.code,
+        viewers.subject(demo_config.auth, ADVERSE_COMPANY.code),
+        ["SERIOUS_DISHONESTY"],
+    )
+    assert [(e["status"], e["removalReason"][:6]) for e in own] == [("REMOVED", "列入决定被撤")]
+
+
+async def test_a_person_on_a_public_list_is_on_its_page_and_others_are_not(
+    gateway: Client,
+) -> None:
+    defaulters, _ = await _page_through(gateway, "COURT_DEFAULTER", 50)
+    assert PERSON.code in {n["subject"]["code"] for n in defaulters if n["subject"]}
+    # The red list is not public for persons (000 art. 47): no person's entry shows.
+    red, _ = await _page_through(gateway, "RED_LIST", 50)
+    assert red
+    assert not any(parse_code(n["subject"]["code"]).is_person for n in red)
+
+
+async def test_a_forged_cursor_is_bad_input(gateway: Client) -> None:
+    body = await gateway.query(PAGE, {"list": "RED_LIST", "after": "not-a-cursor"})
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["data"] is None or body["data"]["listEntries"] is None
+
+
+# --- measures --------------------------------------------------------------------------
+
+
+async def _measures(
+    client: Client, code: str, matter: str, headers: dict[str, str] | None
+) -> dict[str, Any]:
+    return await client.query(MEASURES, {"code": code, "matter": matter}, headers)
+
+
+async def test_applicable_measures_are_for_the_unit_in_that_matter(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    auth = demo_config.auth
+    for headers in (None, viewers.bank(auth), viewers.gov(auth, matter="HONOURS_REVIEW")):
+        body = await _measures(gateway, ADVERSE_COMPANY.code, "PUBLIC_PROCUREMENT", headers)
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"], body
+    body = await _measures(gateway, ADVERSE_COMPANY.code, "PUBLIC_PROCUREMENT", viewers.gov(auth))
+    assert "errors" not in body, body
+    found = body["data"]["subject"]["applicableMeasures"]
+    by_measure: dict[str, list[dict[str, Any]]] = {}
+    for applied in found:
+        by_measure.setdefault(applied["measure"]["id"], []).append(applied)
+    assert {m["measure"]["domain"] for m in found} == {"公共资源交易"}  # no other domain's
+    listed = {a["entry"]["list"] for a in by_measure["P-PROCUREMENT"]}
+    assert listed == {"SERIOUS_DISHONESTY", "COURT_DEFAULTER"}
+    assert all(a["entry"]["status"] == "LISTED" for a in by_measure["P-PROCUREMENT"])
+    punish = by_measure["P-PROCUREMENT"][0]
+    assert punish["basis"]
+    assert punish["liftingConditions"]
+    assert "异议" in punish["remedies"]
+    assert punish["endsOn"] is None  # until the entry is removed
+    # Linked to the behaviour's domain (001 art. 24): arrears, not the penalties.
+    arrears = {a["record"]["item"]["code"] for a in by_measure["C-PROCUREMENT-ARREARS"]}
+    assert arrears == {"TAX_ARREARS", "SOCIAL_INSURANCE_ARREARS"}
+
+
+async def test_an_unpublished_measure_is_never_applied_nor_listed(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    unit = viewers.gov(demo_config.auth, matter="FISCAL_SUPPORT", duties=("FISCAL_SUPPORT",))
+    body = await _measures(gateway, ADVERSE_COMPANY.code, "FISCAL_SUPPORT", unit)
+    assert "errors" not in body, body
+    ids = {a["measure"]["id"] for a in body["data"]["subject"]["applicableMeasures"]}
+    # The company is on the business-abnormal list, which only a draft measure names.
+    assert ids == {"P-FISCAL-SUPPORT"}
+    listed = await gateway.query("{ measures { id } }")
+    assert "C-ABNORMAL-FISCAL-SUPPORT" not in {m["id"] for m in listed["data"]["measures"]}
+
+
+async def test_a_responsible_person_is_punished_through_the_companys_entry(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    matter = "CONSUMPTION_RESTRICTION"
+    unit = viewers.gov(demo_config.auth, matter=matter, duties=(matter,))
+    body = await _measures(gateway, PERSON.code, matter, unit)
+    assert "errors" not in body, body
+    applied = body["data"]["subject"]["applicableMeasures"]
+    how = {
+        (a["measure"]["id"], a["asResponsiblePerson"], a["record"]["item"]["code"]) for a in applied
+    }
+    assert ("P-HIGH-CONSUMPTION", True, "SERIOUS_DISHONESTY_RESPONSIBLE") in how
+    assert ("P-HIGH-CONSUMPTION", False, "JUDGMENT_DEFAULTER") in how
+
+
+async def test_a_removed_entry_triggers_nothing(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    # The sole proprietorship's serious-dishonesty entry: is it still listed?
+    entries = await _entries(gateway, SOLE_PROPRIETORSHIP.code, lists=["SERIOUS_DISHONESTY"])
+    body = await _measures(
+        gateway, SOLE_PROPRIETORSHIP.code, "PUBLIC_PROCUREMENT", viewers.gov(demo_config.auth)
+    )
+    applied = body["data"]["subject"]["applicableMeasures"]
+    triggered = {a["record"]["id"] for a in applied if a["entry"]}
+    for entry in entries:
+        assert (entry["id"] in triggered) is (entry["status"] == "LISTED")
+
+
+async def test_the_published_measure_list_is_public(gateway: Client) -> None:
+    body = await gateway.query(
+        """{ measures(kind: PUNISHMENT) { id kind legalBasis implementingUnit
+             appliesTo { lists } publishedOn } }"""
+    )
+    measures = body["data"]["measures"]
+    assert measures
+    assert all(m["kind"] == "PUNISHMENT" and m["legalBasis"] for m in measures)
+    assert all(m["publishedOn"] for m in measures)
+    scoped = await gateway.query('{ measures(domain: "公共资源交易") { domain } }')
+    assert {m["domain"] for m in scoped["data"]["measures"]} == {"公共资源交易"}

@@ -13,6 +13,7 @@ from gateway.domain import Category, ListKind
 from gateway.errors import ErrorCode, bad_input, client_error
 from gateway.measures import Applicable, applicable_measures
 from gateway.policy import measures_refused
+from gateway.records import CreditRecord
 from gateway.visibility import Disclosed, SubjectView
 from resolvers.context import Context
 from resolvers.disclosure import Disclosing
@@ -132,12 +133,11 @@ def _applicable(found: Applicable, view: SubjectView, context: Context) -> Appli
     record = found.trigger.record
     listed = record.item.listing is not None or record.item.responsible_for is not None
     entry = entry_type(found.trigger, view, config, context.today) if listed else None
-    day = record.decided_on or record.occurred_on
     remedies = (entry.remedies if entry else None) or config.measures.remedies
     return ApplicableMeasureType(
         trigger=found.trigger,
         measure=measure_type(found.measure),
-        reason=f"{record.item.name}：{record.title}" + (f"（{day.isoformat()}）" if day else ""),
+        reason=_reason(record),
         basis=found.measure.legal_basis,
         remedies=remedies,
         lifting_conditions=found.measure.lifting_conditions,
@@ -146,6 +146,15 @@ def _applicable(found: Applicable, view: SubjectView, context: Context) -> Appli
         record=record_type(found.trigger),
         entry=entry,
     )
+
+
+def _reason(record: CreditRecord) -> str:
+    """What triggers it, as the subject is told (001 art. 25): item, title and date."""
+    named = record.item.name
+    if record.title != named:
+        named = f"{named}：{record.title}"
+    day = record.decided_on or record.occurred_on
+    return named if day is None else f"{named}（{day.isoformat()}）"
 
 
 def published_measures(

@@ -9,7 +9,13 @@ apply only when published, in the matter's domain, and while the entry stands.
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,9 +25,10 @@ from gateway.codes import parse_code
 from gateway.config.loader import GatewayConfig
 from gateway.store.marks import Mark, RecordMark
 from gateway.store.store import Store
+from service.app import create_app
 from tests import viewers
 from tests.conftest import NOW
-from tests.server import Client
+from tests.server import Client, serve
 
 ENTRIES = """query($code: String!, $lists: [ListKind!]) {
   subject(code: $code) { listEntries(lists: $lists) {
@@ -379,18 +386,25 @@ async def test_a_responsible_person_is_punished_through_the_companys_entry(
     assert ("P-HIGH-CONSUMPTION", False, "JUDGMENT_DEFAULTER") in how
 
 
-async def test_a_removed_entry_triggers_nothing(
-    gateway: Client, demo_config: GatewayConfig
+@pytest.mark.parametrize(
+    ("removed_on", "status"), [("20261123", "REMOVED"), ("20261124", "LISTED")]
+)
+async def test_an_entry_removed_today_is_removed_and_triggers_nothing(
+    demo_config: GatewayConfig, demo_data: Path, tmp_path: Path, removed_on: str, status: str
 ) -> None:
-    # The sole proprietorship's serious-dishonesty entry: is it still listed?
-    entries = await _entries(gateway, SOLE_PROPRIETORSHIP.code, lists=["SERIOUS_DISHONESTY"])
-    body = await _measures(
-        gateway, SOLE_PROPRIETORSHIP.code, "PUBLIC_PROCUREMENT", viewers.gov(demo_config.auth)
-    )
-    applied = body["data"]["subject"]["applicableMeasures"]
-    triggered = {a["record"]["id"] for a in applied if a["entry"]}
-    for entry in entries:
-        assert (entry["id"] in triggered) is (entry["status"] == "LISTED")
+    """Removed today (the day it ends) it still shows, as REMOVED, and triggers no
+    measure; removed tomorrow it is still LISTED and does."""
+    code = SOLE_PROPRIETORSHIP.code
+    config = _with_entry(demo_config, demo_data, tmp_path, code, ycrq=removed_on)
+    async with _serve(config) as client:
+        (entry,) = await _entries(client, code, lists=["SERIOUS_DISHONESTY"])
+        assert entry["status"] == status
+        assert entry["removedOn"] == ("2026-11-23" if status == "REMOVED" else None)
+        unit = viewers.gov(demo_config.auth)
+        body = await _measures(client, code, "PUBLIC_PROCUREMENT", unit)
+        applied = body["data"]["subject"]["applicableMeasures"]
+        triggered = {a["record"]["id"] for a in applied}
+        assert (entry["id"] in triggered) is (status == "LISTED")
 
 
 async def test_the_published_measure_list_is_public(gateway: Client) -> None:
@@ -404,3 +418,77 @@ async def test_the_published_measure_list_is_public(gateway: Client) -> None:
     assert all(m["publishedOn"] for m in measures)
     scoped = await gateway.query('{ measures(domain: "公共资源交易") { domain } }')
     assert {m["domain"] for m in scoped["data"]["measures"]} == {"公共资源交易"}
+
+
+# --- the 003 art. 35 extension follows the entry --------------------------------------
+
+PENALTIES = """query($code: String!) { subject(code: $code) {
+  records(items: ["ADM_PENALTY"]) { edges { node { decidedOn status } } } } }"""
+
+
+async def _penalty_days(client: Client, code: str) -> set[str]:
+    body = await client.query(PENALTIES, {"code": code})
+    return {e["node"]["decidedOn"] for e in body["data"]["subject"]["records"]["edges"]}
+
+
+def _with_entry(
+    demo_config: GatewayConfig, demo_data: Path, tmp_path: Path, code: str, **columns: str | None
+) -> GatewayConfig:
+    """The demo config over a copy of the demo data whose serious-dishonesty entry of
+    ``code`` has ``columns`` changed (lrrq: listed on, ycrq: removed on)."""
+    copy = tmp_path / "data"
+    shutil.copytree(demo_data, copy)
+    with sqlite3.connect(copy / "market_regulation.db") as db:
+        for column, value in columns.items():
+            db.execute(f"UPDATE qy_yzsx SET {column} = ? WHERE tyshxydm = ?", (value, code))
+    specs = tuple(
+        replace(s, config=replace(s.config, url=s.config.url.replace(str(demo_data), str(copy))))
+        if s.kind == "sql"
+        else s
+        for s in demo_config.sources
+    )
+    return replace(demo_config, sources=specs)
+
+
+async def test_the_extension_starts_only_when_listed_before_the_period_ended(
+    demo_config: GatewayConfig, demo_data: Path, tmp_path: Path
+) -> None:
+    code = ADVERSE_COMPANY.code
+    async with _serve(demo_config) as client:
+        # Listed 2026-03-01, after the 2022 penalty's period ended (2025-09-20).
+        assert "2022-09-20" not in await _penalty_days(client, code)
+    listed_earlier = _with_entry(demo_config, demo_data, tmp_path, code, lrrq="20250920")
+    async with _serve(listed_earlier) as client:
+        # On the list on the period's last day: disclosed while listed (003 art. 35).
+        assert "2022-09-20" in await _penalty_days(client, code)
+
+
+async def test_the_extension_stops_with_the_entry(
+    demo_config: GatewayConfig, demo_data: Path, tmp_path: Path
+) -> None:
+    code = SOLE_PROPRIETORSHIP.code
+    async with _serve(demo_config) as client:
+        # Listed since 2022: the 2021 penalty, past its 3 years, stays disclosed.
+        assert "2021-10-12" in await _penalty_days(client, code)
+    removed = _with_entry(demo_config, demo_data, tmp_path, code, ycrq="20261122")
+    async with _serve(removed) as client:
+        assert "2021-10-12" not in await _penalty_days(client, code)
+        # The entry itself is disclosed while listed only: removed yesterday, gone.
+        assert await _entries(client, code, lists=["SERIOUS_DISHONESTY"]) == []
+
+
+async def test_a_revoked_listing_ends_the_extension_too(gateway: Client) -> None:
+    code = SOLE_PROPRIETORSHIP.code
+    (entry,) = await _entries(gateway, code, lists=["SERIOUS_DISHONESTY"])
+    assert gateway.app is not None
+    store: Store = gateway.app.state.services.store
+    await store.marks.add(RecordMark(code, entry["id"], Mark.WITHDRAWAL, NOW - timedelta(hours=1)))
+    assert "2021-10-12" not in await _penalty_days(gateway, code)
+
+
+@asynccontextmanager
+async def _serve(config: GatewayConfig) -> AsyncIterator[Client]:
+    app = create_app(config, clock=lambda: NOW)
+    async with serve(app) as client:
+        client.app = app
+        yield client

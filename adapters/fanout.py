@@ -78,6 +78,11 @@ class SourceSet:
         ]
         return cls(specs, sources, normaliser)
 
+    def serves(self, name: str) -> frozenset[str]:
+        """The items the source called ``name`` serves (none if there is no such source)."""
+        source = next((s for s in self.sources if s.name == name), None)
+        return frozenset() if source is None else source.capabilities().items
+
     def invalidate(self, codes: Sequence[str]) -> None:
         """Forget cached source data about ``codes`` (after the gateway's own writes)."""
         for source in self.sources:

@@ -37,8 +37,9 @@ ADVERSE_COMPANY = ExampleSubject(
         "older defaulter entry removed 2020-05-06 (past its 5 years since 2025-05-06); on "
         "the business-abnormal list since 2025-07-01; on the serious-dishonesty list since "
         "2026-03-01 for organising fake transactions and reviews (杭市监严失〔2026〕3号, "
-        "still listed), naming 陈志远 as legal representative and 周启明 as actual "
-        "controller. It was listed after the 2022 penalty's period had ended, so that "
+        "still listed), naming 陈志远 as legal representative; 周启明, its actual "
+        "controller, has the entry on his own file only (004 art. 44 names the legal "
+        "representative on the list). It was listed after the 2022 penalty's period had ended, so that "
         "penalty stays withheld (003 art. 35 extends only a period still running). "
         "Authorized: tax arrears of 86,420.55 yuan (VAT, registered 2025-11-20, unpaid). "
         "Internal: social-insurance arrears of 132,560.00 yuan (2025-08-15) and an "
@@ -69,7 +70,8 @@ CLEAN_COMPANY = ExampleSubject(
         "since 2026-04-15 for three years of A grades (浙税信〔2026〕12号, valid until "
         "2028-04-14). An older red-list entry (market regulation's low-risk class, "
         "2023-01-10) was removed 2025-01-01 when its validity ended, so only the subject "
-        "sees it. Everything else is public; nothing adverse."
+        "sees it. Everything else is public; nothing adverse. The gateway also finds it "
+        "eligible for the red list (004 art. 39), internal: no adverse record in force."
     ),
     records=(
         "REGISTRATION_ORG",

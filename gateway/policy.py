@@ -126,11 +126,10 @@ def lifecycle(subject: SubjectState, record: CreditRecord, today: date) -> Recor
         return RecordStatus.REPAIRED
     if record.shielded and _shieldable(record):
         return RecordStatus.SHIELDED
-    if (
-        record.category is Category.ADVERSE
-        and record.expired(today)
-        and not _extended(subject, record)
-    ):
+    # Disclosure periods are for adverse information (003 art. 35) and for list
+    # entries, which stop being disclosed when removed (a red-list entry too).
+    timed = record.category is Category.ADVERSE or record.item.listing is not None
+    if timed and record.expired(today) and not _extended(subject, record):
         return RecordStatus.EXPIRED
     return RecordStatus.ACTIVE
 
@@ -147,7 +146,8 @@ def _extended(subject: SubjectState, record: CreditRecord) -> bool:
     # period ends has it extended until the day it leaves the list.
     since = subject.serious_dishonesty_since
     until = record.disclosure_until
-    return since is not None and until is not None and since <= until
+    adverse = record.category is Category.ADVERSE
+    return adverse and since is not None and until is not None and since <= until
 
 
 _WITHHELD = {

@@ -117,3 +117,20 @@ def searchable_kinds(access: AccessPlan, catalogue: Catalogue) -> frozenset[Subj
         for kind in item.subject_kinds
         if access.item(SubjectState("", kind), item).allowed
     )
+
+
+def may_see_registration(
+    access: AccessPlan, catalogue: Catalogue, code: str, kind: SubjectKind
+) -> bool:
+    """Whether this viewer may open a registration item of the subject ``code``
+    (of ``kind``, or any organisation's kind), before anything is loaded."""
+    kinds = {kind} if kind is SubjectKind.NATURAL_PERSON else _ORGANISATIONS
+    return any(
+        access.item(SubjectState(code, k), item).allowed
+        for item in catalogue
+        if item.registration
+        for k in kinds & item.subject_kinds
+    )
+
+
+_ORGANISATIONS = frozenset({SubjectKind.LEGAL_PERSON, SubjectKind.UNINCORPORATED_ORG})

@@ -95,6 +95,10 @@ class Context:
             self._views[code.value] = view
         return view
 
+    def loaded(self, code: str) -> bool:
+        """Whether this request has already looked ``code`` up (and charged it)."""
+        return code in self._views
+
     def forget(self, code: str) -> None:
         """Drop what this request loaded about ``code`` (after the gateway wrote to it)."""
         if self._views.pop(code, None) is not None:
@@ -149,13 +153,19 @@ class Context:
         )
         self.note_failures(outcome.failures)
         config = services.config
+        # A list rule judged on part of what it reads would be wrong (eligible for
+        # the red list because the tax source is down): no derived entries then.
+        inputs = config.list_rules.inputs()
+        judged = not any(services.sources.serves(f.source) & inputs for f in outcome.failures)
         loaded = []
         for code in parsed:
             state, records = merge(
                 code, outcome.records[code.value], marks[code.value], self.now, self.today
             )
-            derived = derived_entries(
-                config.list_rules, config.catalogue, state, records, self.today
+            derived = (
+                derived_entries(config.list_rules, config.catalogue, state, records, self.today)
+                if judged
+                else []
             )
             loaded.append(Loaded(state, records, derived))
         return loaded

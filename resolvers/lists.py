@@ -22,7 +22,7 @@ from gateway.config.loader import GatewayConfig
 from gateway.domain import DetailValue, ListKind, ResponsibleParty
 from gateway.policy import SubjectState
 from gateway.records import CreditRecord
-from gateway.visibility import Disclosed, SubjectView
+from gateway.visibility import Disclosed, SubjectView, may_see_registration
 from resolvers.context import Context
 from resolvers.disclosure import Disclosing
 from resolvers.enums import EntryOrigin, ListEntryStatus
@@ -109,7 +109,8 @@ class ListEntryType(Disclosing):
 
         record = self.entry.record
         if record.item.responsible_for is None:
-            return subject_type(self.view)
+            # The caller did not name it (a list page): it shows its registration.
+            return subject_type(self.view, asked=False)
         code = _text(record, record.item.entry_detail("organisation_code"))
         return await _found_subject(info.context, code, "subject")
 
@@ -178,7 +179,11 @@ def entry_type(
         under_objection=record.under_objection,
         provider_unit=item.provider_unit,
         responsible_persons=[
-            ResponsiblePersonType(party=p, role=p.role, name=p.name) for p in record.responsible
+            ResponsiblePersonType(party=p, role=p.role, name=p.name)
+            for p in record.responsible
+            # 004 art. 44: the list names the legal representative or principal;
+            # the others are on their own files only (001 art. 26).
+            if definition is None or p.role in definition.public_roles
         ],
     )
 
@@ -191,9 +196,17 @@ def subject_entries(
 
 
 @strawberry.type(description="One entry of a list page.")
-class ListEntryEdge:
+class ListEntryEdge(Disclosing):
     cursor: str = strawberry.field(description="Opaque cursor of this entry.")
     node: ListEntryType = strawberry.field(description="The entry.")
+
+    @classmethod
+    def shows(cls, fields: frozenset[str]) -> bool:
+        # An edge says an entry is there; the node says for itself what it shows.
+        return bool(fields - {"node"})
+
+    def disclosed(self, shown: bool) -> Iterable[Disclosed]:
+        return (self.node.entry,)
 
 
 @strawberry.type(
@@ -231,33 +244,41 @@ async def resolve_list_entries(
     if after is not None:
         code, record_id = open_cursor(secret, after, 2)
         position = (code, record_id)
+    if context.codes_left == 0:
+        context.count_codes(1, "first")  # the batch limit is spent: say so
     found: list[tuple[Disclosed, SubjectView, tuple[str, str]]] = []
     exhausted = False
-    while len(found) <= first and context.codes_left > 0:
-        limit = min(2 * (first + 1), context.limits.max_batch)
+    # Bounded work per page: entries the viewer may not see cost scanning too.
+    budget = SCAN_PER_ENTRY * (first + 1)
+    while len(found) <= first and budget > 0 and context.codes_left > 0:
+        limit = min(2 * (first + 1), context.limits.max_batch, budget)
+        start = position
         outcome = await context.services.sources.entries(
             items, limit, position, deadline=context.deadline
         )
         context.note_failures(outcome.failures)
-        candidates = _within_budget(outcome.records, context.codes_left)
+        budget -= limit
+        fresh = [c for c in outcome.records if position is None or _key(c) > position]
+        wanted = [c for c in fresh if sector is None or _sector(c) == sector]
+        candidates = _within_budget(wanted, context.codes_left)
         views = await _views(context, candidates) if candidates else {}
         for candidate in candidates:
-            position = (candidate.subject_code, candidate.id)
+            position = _key(candidate)
             view = views.get(candidate.subject_code)
             disclosed = _disclosed(view, candidate.id) if view else None
             if disclosed is None or view is None:
                 continue
-            if sector is not None and _sector(disclosed.record) != sector:
-                continue
             found.append((disclosed, view, position))
             if len(found) > first:
                 break
-        if len(found) > first or len(candidates) < len(outcome.records):
+        if len(found) > first or len(candidates) < len(wanted):
             break  # a full page, or the batch limit reached mid-answer
-        if outcome.next_after is None:
-            exhausted = True
+        following = outcome.next_after
+        if following is None or (start is not None and following <= start):
+            # The end, unless a source failed: then there may be more of it.
+            exhausted = not outcome.failures
             break
-        position = outcome.next_after
+        position = following
     page = found[:first]
     edges = [
         ListEntryEdge(
@@ -280,6 +301,15 @@ async def resolve_list_entries(
             else (edges[-1].cursor if edges else None),
         ),
     )
+
+
+# How many entries a page may read per entry it shows, before it stops with
+# hasNextPage and a sealed cursor (where most entries are withheld from a viewer).
+SCAN_PER_ENTRY = 10
+
+
+def _key(record: CreditRecord) -> tuple[str, str]:
+    return (record.subject_code, record.id)
 
 
 def _within_budget(records: list[CreditRecord], budget: int) -> list[CreditRecord]:
@@ -306,7 +336,7 @@ async def _views(context: Context, candidates: list[CreditRecord]) -> dict[str, 
         state = SubjectState(code.value, code.default_kind)
         if context.access.item(state, candidate.item).allowed:
             codes[code.value] = code
-    context.count_codes(len(codes), "first")
+    context.count_codes(len([c for c in codes if not context.loaded(c)]), "first")
     views = await asyncio.gather(*(context.view(code) for code in codes.values()))
     return dict(zip(codes, views, strict=True))
 
@@ -327,7 +357,11 @@ async def _found_subject(context: Context, raw: str | None, argument: str) -> Su
     code = _parsed(raw)
     if code is None:
         return None
-    context.count_codes(1, argument)
+    catalogue = context.services.config.catalogue
+    if not may_see_registration(context.access, catalogue, code.value, code.default_kind):
+        return None  # not worth loading: its registration is closed to this viewer
+    if not context.loaded(code.value):
+        context.count_codes(1, argument)
     view = await context.view(code)
     if view.registration is None:
         return None

@@ -118,12 +118,11 @@ def resolve_applicable(
     refused = measures_refused(context.viewer, view.code, matter)
     if refused is not None:
         raise client_error(ErrorCode.FORBIDDEN, f"Not shown: {refused}.")
+    # Only what units decided and sources reported: an entry the gateway worked out
+    # itself (key attention, red-list eligibility) grounds no measure; listing
+    # stays the unit's decision (004 art. 39).
     found = applicable_measures(
-        config.measures,
-        config.catalogue,
-        duty.domain,
-        (*view.records, *view.derived),
-        context.today,
+        config.measures, config.catalogue, duty.domain, view.records, context.today
     )
     return [_applicable(a, view, context) for a in found]
 

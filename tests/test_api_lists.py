@@ -109,9 +109,10 @@ async def test_a_serious_dishonesty_entry_says_what_the_decision_says(gateway: C
     assert "异议" in entry["remedies"]
     assert entry["sector"] == "市场监管"
     assert entry["subject"] == {"code": ADVERSE_COMPANY.code, "name": ADVERSE_COMPANY.name}
-    # 004 art. 44: the list names the legal representative; the ID numbers stay out.
+    # 004 art. 44: the list names the legal representative; the actual controller is
+    # recorded on his own file only (001 art. 26), and the ID numbers stay out.
     persons = {(p["role"], p["name"]) for p in entry["responsiblePersons"]}
-    assert persons == {("法定代表人", PERSON.name), ("实际控制人", CONTROLLER.name)}
+    assert persons == {("法定代表人", PERSON.name)}
     assert all(p["subject"] is None for p in entry["responsiblePersons"])
 
 
@@ -129,8 +130,12 @@ async def test_a_responsible_persons_subject_needs_its_registration(
     bank = await _consent(gateway, demo_config, PERSON.code, ["REGISTRATION_PERSON"])
     (entry,) = await _entries(gateway, ADVERSE_COMPANY.code, bank, ["SERIOUS_DISHONESTY"])
     named = {p["name"]: p["subject"] for p in entry["responsiblePersons"]}
-    assert named[PERSON.name] == {"code": PERSON.code}  # consented to: shown
-    assert named[CONTROLLER.name] is None  # not consented to: not shown
+    assert named == {PERSON.name: {"code": PERSON.code}}  # consented to: shown
+    # Without that consent, the bank is not shown the person's file.
+    (entry,) = await _entries(
+        gateway, ADVERSE_COMPANY.code, viewers.bank(demo_config.auth), ["SERIOUS_DISHONESTY"]
+    )
+    assert [p["subject"] for p in entry["responsiblePersons"]] == [None]
 
 
 @pytest.mark.parametrize(
@@ -217,20 +222,44 @@ async def test_key_attention_is_internal_and_names_its_records(
     assert {"ADM_PENALTY", "JUDGMENT_DEFAULTER", "TAX_ARREARS"} <= basis
 
 
-async def test_red_list_entries_decided_and_worked_out(gateway: Client) -> None:
-    entries = await _entries(gateway, CLEAN_COMPANY.code, lists=["RED_LIST"])
+@pytest.mark.parametrize("who", ["public", "the company", "unit in HONOURS_REVIEW"])
+async def test_red_list_entries_decided_and_worked_out(
+    gateway: Client, demo_config: GatewayConfig, who: str
+) -> None:
+    auth = demo_config.auth
+    headers = {
+        "public": None,
+        "the company": viewers.subject(auth, CLEAN_COMPANY.code),
+        "unit in HONOURS_REVIEW": viewers.gov(auth, matter="HONOURS_REVIEW"),
+    }[who]
+    entries = await _entries(gateway, CLEAN_COMPANY.code, headers, ["RED_LIST"])
     by_origin = {(e["origin"], e["status"]): e for e in entries}
     decided = by_origin[("DECIDED", "LISTED")]
     assert (decided["sector"], decided["decidingUnit"]) == ("税务", "国家税务总局杭州市税务局")
-    removed = by_origin[("DECIDED", "REMOVED")]
-    assert (removed["removedOn"], removed["removalReason"]) == ("2025-01-01", "认定有效期届满")
-    # 004 art. 39: no dishonesty record, and good records; it says which.
-    eligible = by_origin[("RULE", "LISTED")]
+    # Removed on 2025-01-01, a red-list entry is no longer disclosed, but to the company.
+    removed = by_origin.get(("DECIDED", "REMOVED"))
+    if who == "the company":
+        assert removed is not None
+        assert (removed["removedOn"], removed["removalReason"]) == ("2025-01-01", "认定有效期届满")
+    else:
+        assert removed is None
+    # 004 art. 39: eligibility is judged over internal records too ("no dishonesty
+    # record"), so it is internal: the public is not told.
+    eligible = by_origin.get(("RULE", "LISTED"))
+    if who == "public":
+        assert eligible is None
+        assert len(entries) == 1
+        return
+    assert eligible is not None
     assert eligible["rule"]["article"] == "004 art. 39"
     assert {r["item"]["code"] for r in eligible["basisRecords"]} >= {"TAX_A_GRADE"}
-    # A company with adverse records in force is not eligible.
-    adverse = await _entries(gateway, ADVERSE_COMPANY.code, lists=["RED_LIST"])
-    assert adverse == []
+
+
+async def test_a_company_with_adverse_records_in_force_is_not_eligible(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    own = viewers.subject(demo_config.auth, ADVERSE_COMPANY.code)
+    assert await _entries(gateway, ADVERSE_COMPANY.code, own, ["RED_LIST"]) == []
 
 
 # --- list pages ----------------------------------------------------------------------
@@ -267,7 +296,7 @@ async def test_a_list_page_pages_without_gaps_or_repeats(gateway: Client) -> Non
         paged, _ = await _page_through(gateway, "SERIOUS_DISHONESTY", first)
         assert [n["id"] for n in paged] == [n["id"] for n in whole]
     mine = next(n for n in whole if n["subject"]["code"] == ADVERSE_COMPANY.code)
-    assert {p["name"] for p in mine["responsiblePersons"]} == {PERSON.name, CONTROLLER.name}
+    assert {p["name"] for p in mine["responsiblePersons"]} == {PERSON.name}
 
 
 async def test_a_red_list_page_by_sector(gateway: Client) -> None:
@@ -431,16 +460,21 @@ async def _penalty_days(client: Client, code: str) -> set[str]:
     return {e["node"]["decidedOn"] for e in body["data"]["subject"]["records"]["edges"]}
 
 
-def _with_entry(
-    demo_config: GatewayConfig, demo_data: Path, tmp_path: Path, code: str, **columns: str | None
+def _with_data(
+    demo_config: GatewayConfig,
+    demo_data: Path,
+    tmp_path: Path,
+    database: str,
+    statement: str,
+    rows: list[tuple[object, ...]],
 ) -> GatewayConfig:
-    """The demo config over a copy of the demo data whose serious-dishonesty entry of
-    ``code`` has ``columns`` changed (lrrq: listed on, ycrq: removed on)."""
+    """The demo config over a copy of the demo data with ``statement`` run on
+    ``database`` for each of ``rows``."""
     copy = tmp_path / "data"
-    shutil.copytree(demo_data, copy)
-    with sqlite3.connect(copy / "market_regulation.db") as db:
-        for column, value in columns.items():
-            db.execute(f"UPDATE qy_yzsx SET {column} = ? WHERE tyshxydm = ?", (value, code))
+    if not copy.exists():
+        shutil.copytree(demo_data, copy)
+    with sqlite3.connect(copy / database) as db:
+        db.executemany(statement, rows)
     specs = tuple(
         replace(s, config=replace(s.config, url=s.config.url.replace(str(demo_data), str(copy))))
         if s.kind == "sql"
@@ -448,6 +482,21 @@ def _with_entry(
         for s in demo_config.sources
     )
     return replace(demo_config, sources=specs)
+
+
+def _with_entry(
+    demo_config: GatewayConfig, demo_data: Path, tmp_path: Path, code: str, **columns: str | None
+) -> GatewayConfig:
+    """The demo data with the serious-dishonesty entry of ``code`` changed
+    (lrrq: listed on, ycrq: removed on)."""
+    ((column, value),) = columns.items()
+    statement = f"UPDATE qy_yzsx SET {column} = ? WHERE tyshxydm = ?"
+    return _with_data(
+        demo_config, demo_data, tmp_path, "market_regulation.db", statement, [(value, code)]
+    )
+
+
+RED_ROW = "INSERT INTO sxjl_md (xh, tyshxydm, ztmc, hylb, rdsy, rdrq) VALUES (?, ?, ?, ?, ?, ?)"
 
 
 async def test_the_extension_starts_only_when_listed_before_the_period_ended(
@@ -492,3 +541,96 @@ async def _serve(config: GatewayConfig) -> AsyncIterator[Client]:
     async with serve(app) as client:
         client.app = app
         yield client
+
+
+# --- what list pages and failures must not tell ------------------------------------------
+
+
+async def test_a_list_page_of_withheld_entries_stops_and_moves_on(
+    demo_config: GatewayConfig, demo_data: Path, tmp_path: Path
+) -> None:
+    """300 persons on the red list (not public, 000 art. 47) sort before every
+    company: a public page reads a bounded number of them, says there is more, and
+    its sealed cursor moves on past them without naming any."""
+    person = PERSON.code[:14]
+    rows = [
+        (5000 + n, f"{person}{n:03d}X", "某人", "表彰奖励", "见义勇为", "20260101")
+        for n in range(300)
+    ]
+    config = _with_data(demo_config, demo_data, tmp_path, "market_regulation.db", RED_ROW, rows)
+    async with _serve(config) as client:
+        body = await client.query(PAGE, {"list": "RED_LIST", "first": 1})
+        page = body["data"]["listEntries"]
+        assert page["edges"] == []
+        assert page["pageInfo"]["hasNextPage"] is True
+        nodes, cursors = await _page_through(client, "RED_LIST", 1)
+    codes = {n["subject"]["code"] for n in nodes}
+    assert CLEAN_COMPANY.code in codes
+    assert not any(parse_code(code).is_person for code in codes)
+    text = json.dumps(nodes) + "".join(cursors)
+    assert person not in text
+
+
+async def test_an_edge_alone_is_logged_when_its_entry_is_not_public(
+    demo_config: GatewayConfig, demo_data: Path, tmp_path: Path
+) -> None:
+    row = (6000, PERSON.code, PERSON.name, "表彰奖励", "见义勇为", "20260101")
+    config = _with_data(demo_config, demo_data, tmp_path, "market_regulation.db", RED_ROW, [row])
+    unit = viewers.gov(demo_config.auth, matter="HONOURS_REVIEW")
+    async with _serve(config) as client:
+        assert client.app is not None
+        log = client.app.state.services.store.query_log
+        logged: list[Any] = []
+        append = log.append
+
+        async def spying(entries: Any) -> None:
+            logged.extend(entries)
+            await append(entries)
+
+        log.append = spying
+        query = "{ listEntries(list: RED_LIST, first: 50) { edges { cursor } } }"
+        public = await client.query(query)
+        shown = await client.query(query, headers=unit)
+    # The unit's page has one more edge than the public's: the person's entry.
+    assert len(shown["data"]["listEntries"]["edges"]) == (
+        len(public["data"]["listEntries"]["edges"]) + 1
+    )
+    assert [(e.subject_code, e.items) for e in logged] == [(PERSON.code, ("RED_LIST",))]
+
+
+async def test_no_list_is_worked_out_from_part_of_what_it_reads(
+    demo_config: GatewayConfig, tmp_path: Path
+) -> None:
+    """The tax source down: no red-list eligibility (the arrears may be there) and no
+    key attention, and the failure is said."""
+    broken = tuple(
+        replace(
+            s,
+            config=replace(
+                s.config, url=f"sqlite+aiosqlite:///file:{tmp_path}/none.db?mode=ro&uri=true"
+            ),
+        )
+        if s.name == "tax"
+        else s
+        for s in demo_config.sources
+    )
+    unit = viewers.gov(demo_config.auth, matter="HONOURS_REVIEW")
+    async with _serve(replace(demo_config, sources=broken)) as client:
+        body = await client.query(ENTRIES, {"code": CLEAN_COMPANY.code, "lists": None}, unit)
+        entries = body["data"]["subject"]["listEntries"]
+        assert [e["origin"] for e in entries] == ["DECIDED"]
+        assert {e["extensions"]["code"] for e in body["errors"]} == {"SOURCE_UNAVAILABLE"}
+    async with _serve(demo_config) as client:
+        body = await client.query(ENTRIES, {"code": CLEAN_COMPANY.code, "lists": None}, unit)
+        assert "RULE" in {e["origin"] for e in body["data"]["subject"]["listEntries"]}
+
+
+async def test_a_list_page_after_the_batch_limit_is_spent_says_so(gateway: Client) -> None:
+    codes = [ADVERSE_COMPANY.code] * 100
+    body = await gateway.query(
+        """query($codes: [String!]!) { subjects(codes: $codes) { code }
+           listEntries(list: SERIOUS_DISHONESTY) { pageInfo { hasNextPage endCursor } } }""",
+        {"codes": codes},
+    )
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["path"] == ["listEntries"]

@@ -200,3 +200,28 @@ def test_bad_rules_are_config_problems(tmp_path: Path) -> None:
     assert "min_records" in messages
     assert "surprise" in messages
     assert "'A_GRADE' is not an adverse catalogue item" in messages
+
+
+def test_a_rule_item_more_open_than_what_it_reads_is_refused(tmp_path: Path) -> None:
+    """Red-list eligibility says "no dishonesty record"; if it were public while an
+    arrears record is internal, the public would learn whether that record exists."""
+    internal = replace(item("HIDDEN", Category.ADVERSE, Openness.INTERNAL), domain="税务")
+    public_eligible = replace(ELIGIBLE, openness=Openness.PUBLIC)
+    catalogue = Catalogue({i.code: i for i in (internal, A_GRADE, public_eligible)})
+    path = tmp_path / "list_rules.toml"
+    rule_text = (
+        '[[rule]]\nid = "G"\nlist = "RED_LIST"\nitem = "RED_LIST_ELIGIBLE"\narticle = "a"\n'
+        'kind = "good_record"\nwithin = "3y"\nitems = ["A_GRADE"]\n'
+    )
+    path.write_text('adverse_items = ["HIDDEN"]\n' + rule_text)
+    problems = Problems()
+    load_list_rules(path, catalogue, problems)
+    assert [p.message for p in problems.items] == [
+        "RED_LIST_ELIGIBLE (PUBLIC) is more open than HIDDEN (INTERNAL), which the rule "
+        "reads; it would tell what HIDDEN withholds"
+    ]
+    internal_eligible = replace(ELIGIBLE, openness=Openness.INTERNAL)
+    catalogue = Catalogue({i.code: i for i in (internal, A_GRADE, internal_eligible)})
+    problems = Problems()
+    load_list_rules(path, catalogue, problems)
+    assert problems.items == []

@@ -52,6 +52,7 @@ from sqlalchemy import (
     cast,
     column,
     false,
+    func,
     literal,
     null,
     or_,
@@ -154,7 +155,11 @@ def _entry_keys(
     """``m``'s first ``limit`` (code, id) keys after ``after``, in binary order."""
     code: ColumnClause[Any] = column(m.code_column)
     id_: ColumnClause[Any] = column(m.id_column)
-    code_key, id_key = _binary(code, dialect), _binary(cast(id_, _text_type(dialect)), dialect)
+    # Codes are served upper-cased (a citizen ID's check letter may be stored as
+    # 'x'), so they are ordered and compared upper-cased too: a cursor must
+    # always move forward.
+    code_key = _binary(func.upper(cast(code, _text_type(dialect))), dialect)
+    id_key = _binary(cast(id_, _text_type(dialect)), dialect)
     stmt = select(code.label("cg_code"), id_.label("cg_id"))
     stmt = stmt.select_from(table(m.table, schema=m.schema))
     stmt = stmt.where(code.is_not(None), id_.is_not(None), *_row_filters(m, items))

@@ -116,6 +116,8 @@ class ListDefinition:
     legal_basis: str
     removal_procedure: str
     remedies: str
+    # The roles of responsible persons an entry names to its viewers (004 art. 44).
+    public_roles: frozenset[str] = frozenset({"法定代表人", "主要负责人"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,13 +160,17 @@ def load_catalogue(path: Path, problems: Problems) -> Catalogue:
 
 
 def _list(t: Table) -> ListDefinition:
-    t.unknown_keys({"kind", "name", "legal_basis", "removal_procedure", "remedies"})
+    t.unknown_keys(
+        {"kind", "name", "legal_basis", "removal_procedure", "remedies", "public_roles"}
+    )
+    roles = t.strings("public_roles") if t.has("public_roles") else ("法定代表人", "主要负责人")
     return ListDefinition(
         kind=t.enum("kind", ListKind),
         name=t.string("name"),
         legal_basis=t.string("legal_basis"),
         removal_procedure=t.string("removal_procedure"),
         remedies=t.string("remedies"),
+        public_roles=frozenset(roles),
     )
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from gateway.config.catalogue import Catalogue, Period, parse_period
+from gateway.config.catalogue import Catalogue, CatalogueItem, Period, parse_period
 from gateway.config.reader import Problems, Table
-from gateway.domain import Category, ListKind
+from gateway.domain import Category, ListKind, Openness
 
 
 class RuleKind(StrEnum):
@@ -109,6 +109,8 @@ def _rule(t: Table, catalogue: Catalogue, adverse: frozenset[str]) -> ListRule |
         counted = items or adverse
         for code_ in sorted(c for c in counted if (i := catalogue.get(c)) and i.domain is None):
             t.problem("kind", f"counts domains, but item {code_} has no domain")
+    if item is not None:
+        _no_more_open(t, item, [catalogue.get(c) for c in sorted(adverse | items)])
     if within is None:
         return None
     return ListRule(
@@ -121,3 +123,24 @@ def _rule(t: Table, catalogue: Catalogue, adverse: frozenset[str]) -> ListRule |
         threshold=threshold,
         items=items,
     )
+
+
+_LEVEL = {Openness.PUBLIC: 0, Openness.AUTHORIZED: 1, Openness.INTERNAL: 2}
+
+
+def _no_more_open(t: Table, item: CatalogueItem, inputs: list[CatalogueItem | None]) -> None:
+    """An entry says something about every record its rule read (even "there is
+    none"), so its item may be no more open than the least open of them."""
+    for read in inputs:
+        if read is None:
+            continue
+        if _LEVEL[item.openness] < _LEVEL[read.openness] or (
+            item.public_for_persons and not read.public_for_persons
+        ):
+            t.problem(
+                "item",
+                f"{item.code} ({item.openness}) is more open than {read.code} "
+                f"({read.openness}), which the rule reads; it would tell what {read.code} "
+                "withholds",
+            )
+            return

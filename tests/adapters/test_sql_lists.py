@@ -241,3 +241,33 @@ async def test_the_fan_out_pages_two_databases_as_one_list(lists: Counted) -> No
         after = (page[-1].subject_code, page[-1].id)
     assert [r.id for r in shown] == [r.id for r in full]
     assert [r.responsible for r in shown] == [r.responsible for r in full]
+
+
+LETTERED = "91330106MA2H7K3Q0L"
+
+
+async def test_codes_stored_in_lower_case_page_forward(lists: Counted) -> None:
+    """Codes are served upper-cased; a page's cursor must still move on when the
+    table holds them in lower case (an ID number's check letter, say)."""
+    engine = lists.source.engine
+    async with engine.begin() as connection:
+        await connection.execute(
+            fx.abnormal.insert(),
+            [
+                {"bh": f"L{i}", "dm": LETTERED.lower(), "lryy": "未年报", "lrrq": None}
+                for i in range(3)
+            ],
+        )
+    request = frozenset({fx.ABNORMAL})
+    whole = list(await lists.source.entries(EntriesRequest(request, 100)))
+    seen: list[RawRecord] = []
+    after: tuple[str, str | None] | None = None
+    for _ in range(len(whole) + 1):
+        page = list(await lists.source.entries(EntriesRequest(request, 1, after)))
+        if not page:
+            break
+        assert after is None or key(page[0]) > (after[0], after[1] or "")
+        seen += page
+        after = key(page[-1])
+    assert seen == whole
+    assert sum(r.subject_code == LETTERED for r in whole) == 3

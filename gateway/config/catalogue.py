@@ -160,9 +160,7 @@ def load_catalogue(path: Path, problems: Problems) -> Catalogue:
 
 
 def _list(t: Table) -> ListDefinition:
-    t.unknown_keys(
-        {"kind", "name", "legal_basis", "removal_procedure", "remedies", "public_roles"}
-    )
+    t.unknown_keys({"kind", "name", "legal_basis", "removal_procedure", "remedies", "public_roles"})
     roles = t.strings("public_roles") if t.has("public_roles") else ("法定代表人", "主要负责人")
     return ListDefinition(
         kind=t.enum("kind", ListKind),

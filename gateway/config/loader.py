@@ -14,6 +14,7 @@ from gateway.config.list_rules import ListRules, load_list_rules
 from gateway.config.manifest import ManifestError, read_manifest
 from gateway.config.measures import MeasureList, load_measures
 from gateway.config.reader import Problems, Table
+from gateway.config.rights import RightsProfiles, load_rights
 from gateway.config.settings import Settings, parse_settings
 from gateway.config.sources import KindParser, SourceSpec, parse_sources
 from gateway.consent import DEV_SECRET, ConsentSettings, parse_consent
@@ -37,6 +38,7 @@ class GatewayConfig:
     measures: MeasureList = field(default_factory=MeasureList)
     trusted_documents: Mapping[str, str] = field(default_factory=dict)
     list_rules: ListRules = field(default_factory=ListRules)
+    rights: RightsProfiles = field(default_factory=RightsProfiles)
 
 
 def default_config_dir() -> Path:
@@ -84,6 +86,7 @@ def load_config(
         measures=load_measures(directory / "measures.toml", problems, catalogue, matters),
         trusted_documents=_trusted_documents(settings, directory, root.file, problems),
         list_rules=load_list_rules(directory / "list_rules.toml", catalogue, problems),
+        rights=load_rights(directory / "rights.toml", problems),
     )
     problems.raise_if_any()
     return config

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any, TypeVar
 
 from gateway.config.reader import Table
@@ -80,12 +81,38 @@ class Documents:
     manifest: str | None = None
 
 
+AUDIT_KEY_ENV = "CREDIT_GATEWAY_AUDIT_KEY_FILE"
+DEV_AUDIT_KEY = "audit-dev-signing-key.pem"  # in the data dir, beside a SQLite store
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    """Signed checkpoints over the hash-chained logs (`gateway.store.checkpoints`).
+
+    The Ed25519 private key must live outside the store: whoever can write the
+    tables could otherwise re-sign a rewritten chain. Paths are absolute once
+    parsed. ``signing_key_file`` unset means a development key, generated on
+    first use at ``dev_key_file``, which `serve` refuses beyond loopback.
+    """
+
+    signing_key_file: str | None = None  # PEM, PKCS#8; or CREDIT_GATEWAY_AUDIT_KEY_FILE
+    verify_key_file: str | None = None  # PEM public key; unset: derived from the signing key
+    checkpoint_every: int = 100  # sign the head whenever an append crosses a multiple of this
+    dev_key_file: str = f"var/demo/{DEV_AUDIT_KEY}"
+
+    @property
+    def key_file(self) -> str:
+        """The private key's path: the configured one, else the development key's."""
+        return self.signing_key_file or self.dev_key_file
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     server: Server
     limits: Limits
     store_url: str = "sqlite+aiosqlite:///var/gateway.db"
     documents: Documents = field(default_factory=Documents)
+    audit: Audit = field(default_factory=Audit)
 
 
 def is_loopback(host: str) -> bool:
@@ -99,11 +126,11 @@ def is_loopback(host: str) -> bool:
 
 
 def parse_settings(root: Table, data_dir: str) -> Settings:
-    """Read `[server]`, `[limits]`, `[documents]` and `[store]`.
+    """Read `[server]`, `[limits]`, `[documents]`, `[store]` and `[audit]`.
 
     `[auth]` and `[consent]` are read elsewhere.
     """
-    root.unknown_keys({"server", "limits", "documents", "store", "auth", "consent"})
+    root.unknown_keys({"server", "limits", "documents", "store", "audit", "auth", "consent"})
     store = root.table("store")
     store.unknown_keys({"url"})
     store_url = os.environ.get("CREDIT_GATEWAY_STORE_URL") or store.opt_string("url")
@@ -122,7 +149,33 @@ def parse_settings(root: Table, data_dir: str) -> Settings:
         limits=limits,
         store_url=store_url,
         documents=documents,
+        audit=_audit(root.table("audit"), data_dir),
     )
+
+
+def _audit(table: Table, data_dir: str) -> Audit:
+    """`[audit]`; key paths relative to the configuration directory."""
+    table.unknown_keys({"signing_key_file", "verify_key_file", "checkpoint_every"})
+    every = table.integer("checkpoint_every", Audit().checkpoint_every)
+    if every < 1:
+        table.problem("checkpoint_every", "must be at least 1")
+    from_env = os.environ.get(AUDIT_KEY_ENV)
+    signing = Path(from_env).resolve() if from_env else _path(table, "signing_key_file")
+    return Audit(
+        signing_key_file=_optional_str(signing),
+        verify_key_file=_optional_str(_path(table, "verify_key_file")),
+        checkpoint_every=every,
+        dev_key_file=str(Path(data_dir) / DEV_AUDIT_KEY),
+    )
+
+
+def _path(table: Table, name: str) -> Path | None:
+    value = table.opt_string(name)
+    return None if value is None else (Path(table.file).parent / value).resolve()
+
+
+def _optional_str(path: Path | None) -> str | None:
+    return None if path is None else str(path)
 
 
 def _values(instance: Any) -> dict[str, Any]:

@@ -4,22 +4,28 @@
 nobody may alter the log. Each entry's hash covers its content and the hash
 before it, so editing, deleting or reordering any entry breaks the chain from
 that entry on, and ``verify`` names the first entry that no longer fits.
+Recomputing every later hash as well is caught by the signed checkpoints
+(``gateway.store.checkpoints``), which this log, as a ``HashChain``, has.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from gateway.store.checkpoints import GENESIS as GENESIS
+from gateway.store.checkpoints import AutoCheckpoint
+from gateway.store.checkpoints import Verification as Verification
+from gateway.store.checkpoints import moment as moment
 from gateway.store.tables import audit_head, query_log
 
-GENESIS = "0" * 64
+QUERY_LOG_HEAD = 1  # the query log's row in audit_head
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,23 +51,6 @@ class StoredEntry:
     hash: str
 
 
-@dataclass(frozen=True, slots=True)
-class Verification:
-    """The outcome of checking the whole chain."""
-
-    ok: bool
-    checked: int
-    first_bad_seq: int | None = None
-    problem: str | None = None
-
-
-def moment(at: datetime) -> datetime:
-    """Log times in UTC, to the second: every backend stores that exactly."""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(UTC).replace(microsecond=0)
-
-
 def _fields(entry: LogEntry) -> dict[str, object]:
     # A shallow copy: dataclasses.asdict deep-copies every value, a third of an
     # append of a batch's 100 entries.
@@ -75,10 +64,16 @@ def entry_hash(seq: int, prev_hash: str, entry: LogEntry) -> str:
 
 
 class QueryLog:
-    """The log in the store."""
+    """The log in the store: a :class:`~gateway.store.checkpoints.HashChain`.
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    With ``checkpointing``, appends that cross its interval sign the new head.
+    """
+
+    chain = "query_log"
+
+    def __init__(self, engine: AsyncEngine, checkpointing: AutoCheckpoint | None = None) -> None:
         self.engine = engine
+        self.checkpointing = checkpointing
 
     async def append(self, entries: Sequence[LogEntry]) -> None:
         """Append ``entries`` atomically, in one transaction for the whole request."""
@@ -89,11 +84,11 @@ class QueryLog:
             # several gateway processes queue up instead of forking the chain.
             await connection.execute(
                 update(audit_head)
-                .where(audit_head.c.id == 1)
+                .where(audit_head.c.id == QUERY_LOG_HEAD)
                 .values(seq=audit_head.c.seq + len(entries))
             )
-            head = (await connection.execute(select(audit_head.c.seq, audit_head.c.hash))).one()
-            seq, prev = head.seq - len(entries), head.hash
+            head_seq, prev = await _head(connection)
+            seq = before = head_seq - len(entries)
             rows = []
             for entry in entries:
                 seq += 1
@@ -102,8 +97,14 @@ class QueryLog:
                 prev = digest
             await connection.execute(query_log.insert(), rows)
             await connection.execute(
-                update(audit_head).where(audit_head.c.id == 1).values(hash=prev)
+                update(audit_head).where(audit_head.c.id == QUERY_LOG_HEAD).values(hash=prev)
             )
+        if self.checkpointing is not None:
+            await self.checkpointing.appended(self.chain, before, seq, prev)
+
+    async def head(self) -> tuple[int, str]:
+        async with self.engine.connect() as connection:
+            return await _head(connection)
 
     async def for_subject(self, code: str, limit: int, before: int | None) -> list[StoredEntry]:
         """The subject's entries, newest first, ``limit`` at most, older than ``before``."""
@@ -114,9 +115,13 @@ class QueryLog:
         async with self.engine.connect() as connection:
             return [_stored(row) for row in (await connection.execute(query)).mappings()]
 
-    async def verify(self) -> Verification:
-        """Recompute the chain; report the first entry that was altered or is missing."""
+    async def verify(self, at: Collection[int] = ()) -> Verification:
+        """Recompute the chain; report the first entry that was altered or is missing.
+
+        ``hashes`` holds the recomputed hash at each seq in ``at`` (for checkpoints).
+        """
         prev, expected, checked = GENESIS, 1, 0
+        hashes = {0: GENESIS} if 0 in at else {}
         async with self.engine.connect() as connection:
             result = await connection.stream(select(query_log).order_by(query_log.c.seq))
             async for row in result.mappings():
@@ -129,10 +134,18 @@ class QueryLog:
                 ):
                     return Verification(False, checked, stored.seq, "entry was altered")
                 prev, expected, checked = stored.hash, expected + 1, checked + 1
-            head = (await connection.execute(select(audit_head.c.seq, audit_head.c.hash))).one()
-        if head.seq != checked or head.hash != prev:
+                if stored.seq in at:
+                    hashes[stored.seq] = prev
+            head_seq, head_hash = await _head(connection)
+        if head_seq != checked or head_hash != prev:
             return Verification(False, checked, checked + 1, "entries after this one are missing")
-        return Verification(True, checked)
+        return Verification(True, checked, hashes=hashes)
+
+
+async def _head(connection: AsyncConnection) -> tuple[int, str]:
+    query = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == QUERY_LOG_HEAD)
+    head = (await connection.execute(query)).one()
+    return int(head.seq), str(head.hash)
 
 
 def _row(seq: int, prev: str, digest: str, entry: LogEntry) -> dict[str, object]:

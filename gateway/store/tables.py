@@ -58,6 +58,19 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
 )
 
+# Signed heads of the hash-chained logs (``gateway.store.checkpoints``): one row
+# per (chain, seq), signed with an Ed25519 key kept outside the store.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("chain", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),
+    Column("signed_at", DateTime(timezone=True), nullable=False),
+    Column("key_id", String(64), nullable=False),  # SHA-256 of the raw public key
+    Column("signature", String(128), nullable=False),  # hex, 64 bytes
+)
+
 # 001 art. 15, 004 art. 30: what subjects declare about themselves, served back
 # as records marked SELF_DECLARED.
 declarations = Table(

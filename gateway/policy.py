@@ -39,6 +39,7 @@ class Basis(StrEnum):
     SELF = "SELF"
     CONSENT = "CONSENT"
     DUTY = "DUTY"
+    CASE = "CASE"  # the credit work agency, handling an objection to the record
 
 
 class Denial(StrEnum):
@@ -111,11 +112,36 @@ def decide(
     has already worked it out for this viewer and subject.
     """
     access = access or item_access(viewer, subject, record.item, now)
+    if not access.allowed and _handles_case(viewer, record):
+        access = Decision(
+            True, "a case about it is being handled (001 arts. 34, 36)", Basis.CASE, logged=True
+        )
     status = lifecycle(subject, record, china_today(now))
     if access.basis is not Basis.SELF and (withheld := _WITHHELD.get(status)) is not None:
         return Decision(False, withheld, denial=Denial.FORBIDDEN, status=status)
     # The subject sees its expired, repaired, shielded and withdrawn records too.
     return access if access.status is status else replace(access, status=status)
+
+
+def _handles_case(viewer: Viewer, record: CreditRecord) -> bool:
+    # 001 arts. 34, 36, 004 arts. 52, 55: the agency verifies what is objected to or
+    # applied to be repaired, and only that, while the case is open.
+    return viewer.kind is ViewerKind.AGENCY and (record.under_objection or record.repair_pending)
+
+
+def objection_refused(viewer: Viewer, subject_code: str) -> str | None:
+    """Why ``viewer`` may not object to information about ``subject_code``: only the
+    subject itself may (000 art. 46, 001 art. 34, 004 art. 52)."""
+    if viewer.is_subject(subject_code):
+        return None
+    return "only the subject itself may object to its information (001 art. 34)"
+
+
+def case_refused(viewer: Viewer) -> str | None:
+    """Why ``viewer`` may not handle objection cases: the credit work agency does."""
+    if viewer.kind is ViewerKind.AGENCY:
+        return None
+    return "objections are handled by the credit work agency (001 art. 34)"
 
 
 def lifecycle(subject: SubjectState, record: CreditRecord, today: date) -> RecordStatus:
@@ -124,7 +150,7 @@ def lifecycle(subject: SubjectState, record: CreditRecord, today: date) -> Recor
         return RecordStatus.WITHDRAWN
     if record.repaired:
         return RecordStatus.REPAIRED
-    if record.shielded and _shieldable(record):
+    if record.shielded and shieldable(record):
         return RecordStatus.SHIELDED
     # Disclosure periods are for adverse information (003 art. 35) and for list
     # entries, which stop being disclosed when removed (a red-list entry too).
@@ -134,7 +160,7 @@ def lifecycle(subject: SubjectState, record: CreditRecord, today: date) -> Recor
     return RecordStatus.ACTIVE
 
 
-def _shieldable(record: CreditRecord) -> bool:
+def shieldable(record: CreditRecord) -> bool:
     # 001 art. 35: a subject may have its good information (commendations,
     # volunteering, donations, good deeds) and its self-declared market
     # information shielded; nothing else.
@@ -223,7 +249,8 @@ def openable_items(
     """
     items = {item.code: item for item in catalogue}
     subjects = list(subjects)
-    if any(viewer.is_subject(s.code) for s in subjects):
+    if viewer.kind is ViewerKind.AGENCY or any(viewer.is_subject(s.code) for s in subjects):
+        # The agency may see whatever is under objection, so it is all asked for.
         return frozenset(items)
     openable: set[str] = set()
     for kind in {s.kind for s in subjects}:

@@ -28,13 +28,14 @@ def merge(
     today: date,
 ) -> tuple[SubjectState, list[CreditRecord]]:
     """The subject's state and its records with the marks in force at ``now``."""
-    held: dict[str, set[Mark]] = {}
+    held: dict[str, dict[Mark, datetime]] = {}
     listed: dict[ListKind, date] = {}
     for mark in marks:
         if not mark.in_force(now):
             continue
         if mark.record_id is not None:
-            held.setdefault(mark.record_id, set()).add(mark.mark)
+            on = held.setdefault(mark.record_id, {})
+            on[mark.mark] = min(on.get(mark.mark, mark.since), mark.since)
         elif mark.mark is Mark.LISTING and mark.list_kind is not None:
             began = mark.since.date()
             listed[mark.list_kind] = min(listed.get(mark.list_kind, began), began)
@@ -77,11 +78,13 @@ def subject_kind(code: SubjectCode, records: Iterable[CreditRecord]) -> SubjectK
     return code.default_kind if kind is SubjectKind.NATURAL_PERSON else kind
 
 
-def _marked(record: CreditRecord, marks: set[Mark]) -> CreditRecord:
+def _marked(record: CreditRecord, marks: dict[Mark, datetime]) -> CreditRecord:
     return replace(
         record,
         under_objection=Mark.OBJECTION in marks,
+        objected_at=marks.get(Mark.OBJECTION),
         repaired=Mark.REPAIR in marks,
         shielded=Mark.SHIELD in marks,
         withdrawn=Mark.WITHDRAWAL in marks,
+        repair_pending=Mark.REPAIR_PENDING in marks,
     )

@@ -13,7 +13,7 @@ import logging
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from gateway.codes import InvalidCode, parse_code
@@ -67,6 +67,9 @@ class CreditRecord:
     repaired: bool = False
     withdrawn: bool = False
     under_objection: bool = False
+    # When the pending objection was filed (and annotated).
+    objected_at: datetime | None = None
+    repair_pending: bool = False
     # A list entry's responsible persons, as its source names them (004 art. 44).
     responsible: tuple[ResponsibleParty, ...] = ()
     # An entry the gateway worked out itself: the rule, and the records behind it.

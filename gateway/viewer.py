@@ -16,13 +16,15 @@ from gateway.domain import Category
 
 
 class ViewerKind(StrEnum):
-    """The four kinds of caller of DESIGN.md section 3, plus provider units."""
+    """The four kinds of caller of DESIGN.md section 3, provider units, and the
+    credit work agency that handles the subjects' objections (001 art. 34)."""
 
     ANONYMOUS = "ANONYMOUS"
     SUBJECT = "SUBJECT"
     INSTITUTION = "INSTITUTION"
     GOV_UNIT = "GOV_UNIT"
     PROVIDER = "PROVIDER"
+    AGENCY = "AGENCY"
 
 
 @dataclass(frozen=True, slots=True)

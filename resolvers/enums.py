@@ -17,6 +17,7 @@ from gateway.domain import (
     RecordStatus,
     SubjectKind,
 )
+from gateway.store.workflows import CaseKind, CaseStatus
 from gateway.viewer import ViewerKind
 
 E = TypeVar("E", bound=type[StrEnum])
@@ -91,6 +92,55 @@ _describe(
 )
 
 
+class ObjectionOutcome(StrEnum):
+    UPHOLD = "UPHOLD"
+    REJECT = "REJECT"
+
+
+class RepairOutcome(StrEnum):
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+
+
+_describe(
+    CaseKind,
+    "What a case is about.",
+    {
+        "OBJECTION": "异议: the subject says a record is wrong (000 art. 46, 001 art. 34).",
+        "REPAIR": "信用修复: the subject has corrected the behaviour (004 arts. 55-57).",
+    },
+)
+_describe(
+    CaseStatus,
+    "Where a case stands: an objection (001 art. 34, 004 art. 52) or a repair "
+    "application (003 art. 44, 004 arts. 55-57).",
+    {
+        "ANNOTATED": "An objection filed, and the record annotated for every viewer.",
+        "FORWARDED": "An objection forwarded to the provider unit to verify.",
+        "APPLIED": "A repair applied for, to be decided.",
+        "UPHELD": "An objection upheld: the record is withdrawn (003 art. 43).",
+        "APPROVED": "A repair approved: the record is no longer disclosed (004 art. 56).",
+        "REJECTED": "Rejected, with written reasons (000 art. 46).",
+    },
+)
+_describe(
+    RepairOutcome,
+    "How the agency decides a repair application.",
+    {
+        "APPROVE": "The conditions are met: the record is no longer disclosed (004 art. 56).",
+        "REJECT": "Not met; give the reasons.",
+    },
+)
+_describe(
+    ObjectionOutcome,
+    "How the agency decides an objection.",
+    {
+        "UPHOLD": "The information is wrong: withdraw the record.",
+        "REJECT": "The information stands; give the reasons.",
+    },
+)
+
+
 class ListEntryStatus(StrEnum):
     LISTED = "LISTED"
     REMOVED = "REMOVED"
@@ -148,5 +198,7 @@ _describe(
         "INSTITUTION": "A grantee such as a bank, with consent tokens from subjects.",
         "GOV_UNIT": "A government unit, in the course of a listed duty matter.",
         "PROVIDER": "A provider unit that supplies credit information.",
+        "AGENCY": "The credit work agency (公共信用信息工作机构) that handles objections "
+        "(001 art. 34); it sees a record only while an objection to it is handled.",
     },
 )

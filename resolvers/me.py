@@ -14,7 +14,9 @@ from gateway.store.querylog import StoredEntry
 from gateway.viewer import ViewerKind
 from resolvers.consents import Consent, consent_type, subject_code_of
 from resolvers.context import Context
+from resolvers.objections import NotificationType, ObjectionType, my_notifications, my_objections
 from resolvers.pagination import PageInfo, check_first, decode_cursor, encode_cursor
+from resolvers.repairs import my_repairs
 from resolvers.subjects import Subject, subject_type
 
 
@@ -85,6 +87,30 @@ class Me:
                 end_cursor=edges[-1].cursor if edges else None,
             ),
         )
+
+    @strawberry.field(
+        description="Your objections, newest first, each with its deadline and every step "
+        "(subjects only)."
+    )
+    async def objections(self, info: Info[Context, None]) -> list[ObjectionType]:
+        return await my_objections(info)
+
+    @strawberry.field(description="Your repair applications, newest first (subjects only).")
+    async def repairs(self, info: Info[Context, None]) -> list[ObjectionType]:
+        return await my_repairs(info)
+
+    @strawberry.field(
+        description="What you have been told (告知): objections annotated and decided, and "
+        "more as the workflows grow; newest first (subjects only)."
+    )
+    async def notifications(
+        self,
+        info: Info[Context, None],
+        unread_only: Annotated[
+            bool, strawberry.argument(description="Only those not marked read.")
+        ] = False,
+    ) -> list[NotificationType]:
+        return await my_notifications(info, unread_only)
 
 
 def resolve_me(info: Info[Context, None]) -> Me:

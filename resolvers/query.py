@@ -11,11 +11,13 @@ from strawberry import Info
 from gateway.config.measures import MeasureKind
 from gateway.config.settings import Limits
 from gateway.domain import Category, ListKind, Openness
+from gateway.store.workflows import CaseKind
 from resolvers.catalogue import CatalogueItemType, item_type
 from resolvers.context import Context
 from resolvers.lists import ListEntryConnection, resolve_list_entries
 from resolvers.me import Me, resolve_me
 from resolvers.measures import MeasureType, published_measures
+from resolvers.objections import QueuedObjection, objection_queue
 from resolvers.search import SubjectConnection, resolve_search
 from resolvers.subjects import Subject, resolve_subject, resolve_subjects
 
@@ -90,6 +92,23 @@ class Query:
         ] = None,
     ) -> ListEntryConnection:
         return await resolve_list_entries(info, list, sector, first, after)
+
+    @strawberry.field(
+        description="The credit work agency's work queue: every open objection, the soonest "
+        "due first, each with its deadline, whether it is overdue, and the record (logged). "
+        "Agency only."
+    )
+    async def objection_queue(
+        self,
+        info: Info[Context, None],
+        overdue_only: Annotated[
+            bool, strawberry.argument(description="Only those past their last day.")
+        ] = False,
+        kind: Annotated[
+            CaseKind, strawberry.argument(description="Objections, or repair applications.")
+        ] = CaseKind.OBJECTION,
+    ) -> list[QueuedObjection]:
+        return await objection_queue(info, overdue_only, kind)
 
     @strawberry.field(
         description="The caller: a subject's own file, consents and query log. "

@@ -8,6 +8,7 @@ from datetime import date
 import strawberry
 
 from gateway.domain import Category, DetailType, Openness, Provenance, RecordStatus
+from gateway.policy import china_today
 from gateway.records import Detail
 from gateway.visibility import Disclosed
 from resolvers.catalogue import CatalogueItemType, item_type
@@ -52,6 +53,9 @@ class CreditRecordType(Disclosing):
     under_objection: bool = strawberry.field(
         description="An objection is pending; the record is annotated meanwhile (000 art. 46)."
     )
+    objected_on: date | None = strawberry.field(
+        description="The day the pending objection was filed, in China; null when none is."
+    )
     details: list[RecordDetailType] = strawberry.field(
         description="Typed attributes declared by the catalogue item; nothing else is returned."
     )
@@ -86,6 +90,7 @@ def record_type(disclosed: Disclosed) -> CreditRecordType:
         disclosure_until=record.disclosure_until,
         status=decision.status,
         under_objection=record.under_objection,
+        objected_on=None if record.objected_at is None else china_today(record.objected_at),
         details=details,
     )
 

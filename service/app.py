@@ -23,6 +23,7 @@ from gateway.auth.verifier import TokenVerifier
 from gateway.config.loader import GatewayConfig
 from gateway.errors import ErrorCode
 from gateway.records import Normaliser
+from gateway.store.checkpoints import checkpointing
 from gateway.store.store import Store
 from resolvers.context import Context, Services
 from resolvers.schema import build_schema
@@ -61,6 +62,9 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = Store.open(config.settings.store_url)
         await store.migrate()
+        # Both hash chains get signed checkpoints (gateway/store/checkpoints.py).
+        signer = checkpointing(store.engine, config.settings.audit, clock)
+        store.query_log.checkpointing = store.workflows.checkpointing = signer
         sources = SourceSet.build(config.sources, Normaliser(config.catalogue), Resources(store))
         verifier = TokenVerifier(config.auth)
         app.state.services = Services(config, sources, store, verifier, clock)
@@ -73,6 +77,8 @@ def create_app(
         finally:
             await sources.aclose()
             await verifier.aclose()
+            for chain in (store.query_log, store.workflows):
+                await signer.seal(chain)
             await store.aclose()
 
     settings = config.settings

@@ -8,19 +8,35 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy.engine import make_url
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.kinds import load_config
 from demo.bureau_sim.cli import add_arguments as add_simulator_arguments
 from demo.bureau_sim.cli import run_from_args as run_simulator_from_args
+from gateway.auth.identity import CLAIM_KINDS
 from gateway.auth.minting import MintError, mint
 from gateway.config import ConfigError
 from gateway.config.exposure import exposure_problems
 from gateway.config.loader import GatewayConfig, default_config_dir, default_data_dir
-from gateway.store.querylog import Verification
+from gateway.config.settings import AUDIT_KEY_ENV, Audit
+from gateway.store.checkpoints import (
+    ChainAudit,
+    Checkpoint,
+    Checkpoints,
+    KeyFileError,
+    is_dev_key,
+    key_id,
+    signing_key,
+    verify_chain,
+    verify_key,
+)
 from gateway.store.store import Store
 
 T = TypeVar("T")
@@ -81,15 +97,21 @@ def _parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="query-log tools")
     audit_commands = audit.add_subparsers(required=True, metavar="ACTION")
-    verify = audit_commands.add_parser("verify", help="check the query log's hash chain")
+    verify = audit_commands.add_parser(
+        "verify", help="check the query log's hash chain and its signed checkpoints"
+    )
     verify.set_defaults(handler=_audit_verify)
+    checkpoint = audit_commands.add_parser(
+        "checkpoint", help="verify the query log, then sign its head now"
+    )
+    checkpoint.set_defaults(handler=_audit_checkpoint)
 
     bureau = commands.add_parser("bureau-sim", help="serve the simulated credit bureau")
     add_simulator_arguments(bureau)
     bureau.set_defaults(handler=run_simulator_from_args)
 
     token = commands.add_parser("token", help="mint a development bearer token")
-    token.add_argument("kind", choices=["subject", "institution", "gov_unit", "provider"])
+    token.add_argument("kind", choices=sorted(CLAIM_KINDS))
     token.add_argument("code", help="the caller's code (a subject's USCC or ID number)")
     token.add_argument("--name", default=None, help="display name for the token")
     token.add_argument(
@@ -115,6 +137,8 @@ def _serve(args: argparse.Namespace) -> int:
     server = replace(server, host=args.host or server.host, port=args.port or server.port)
     config = replace(config, settings=replace(config.settings, server=server))
     problems = exposure_problems(config)
+    if not server.loopback and (problem := _dev_audit_key(config.settings.audit)):
+        problems.append(problem)
     if problems:
         print(
             f"credit-gateway: refusing to serve on {server.host}, which is not loopback:",
@@ -169,21 +193,104 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _audit_verify(args: argparse.Namespace) -> int:
     config = _config_or_exit(args)
+    try:
+        key = verify_key(config.settings.audit)
 
-    async def verify(store: Store) -> Verification:
-        await store.migrate()
-        return await store.query_log.verify()
+        async def both(store: Store) -> tuple[ChainAudit, ChainAudit]:
+            return await _verify(store, config, key), await _verify_workflows(store, config, key)
 
-    result = asyncio.run(_with_store(config, verify))
-    if result.ok:
-        print(f"query log intact: {result.checked} entries, hash chain verified")
-        return 0
-    print(
-        f"query log BROKEN at entry {result.first_bad_seq}: {result.problem} "
-        f"({result.checked} entries before it verified)",
-        file=sys.stderr,
+        queries, steps = _run_on_existing_store(config, both)
+    except (KeyFileError, StoreRefused) as exc:
+        print(f"credit-gateway: {exc}", file=sys.stderr)
+        return 2
+    return max(_report(queries), _report(steps, "workflow log", "steps"))
+
+
+def _audit_checkpoint(args: argparse.Namespace) -> int:
+    config = _config_or_exit(args)
+    audit = config.settings.audit
+    if audit.signing_key_file is None:
+        print(f"warning: signing with the development key {audit.dev_key_file}", file=sys.stderr)
+
+    async def checkpoint(store: Store) -> tuple[ChainAudit, Checkpoint | None]:
+        key = signing_key(audit)
+        public = verify_key(audit) or key.public_key()
+        if key_id(public) != key_id(key.public_key()):
+            raise KeyFileError(f"{audit.verify_key_file} is not the signing key's public key")
+        report = await _verify(store, config, public)
+        if not report.ok or report.verification.checked == 0:
+            return report, None
+        seq, head_hash = await store.query_log.head()
+        now = datetime.now(UTC)
+        checkpoints = Checkpoints(store.engine, key)
+        steps = await _verify_workflows(store, config, public)
+        step_seq, step_hash = await store.workflows.head()
+        if steps.ok and step_seq:
+            await checkpoints.sign(store.workflows.chain, step_seq, step_hash, now)
+        return report, await checkpoints.sign(store.query_log.chain, seq, head_hash, now)
+
+    try:
+        report, signed = _run_on_existing_store(config, checkpoint)
+    except (KeyFileError, StoreRefused) as exc:
+        print(f"credit-gateway: {exc}", file=sys.stderr)
+        return 2
+    if not report.ok:
+        _report(report)
+        print("credit-gateway: not signing a chain that does not verify", file=sys.stderr)
+        return 1
+    if signed is None:
+        print("query log is empty: nothing to checkpoint")
+    else:
+        print(f"query log checkpoint signed at entry {signed.seq} (key {signed.key_id[:16]})")
+    return 0
+
+
+async def _verify(store: Store, config: GatewayConfig, key: Ed25519PublicKey | None) -> ChainAudit:
+    await store.migrate()  # an existing store only: `_run_on_existing_store` checked
+    every = config.settings.audit.checkpoint_every
+    return await verify_chain(store.query_log, Checkpoints(store.engine), key, every)
+
+
+async def _verify_workflows(
+    store: Store, config: GatewayConfig, key: Ed25519PublicKey | None
+) -> ChainAudit:
+    every = config.settings.audit.checkpoint_every
+    return await verify_chain(store.workflows, Checkpoints(store.engine), key, every)
+
+
+def _report(report: ChainAudit, name: str = "query log", unit: str = "entries") -> int:
+    result = report.verification
+    if not result.ok:
+        print(
+            f"{name} BROKEN at entry {result.first_bad_seq}: {result.problem} "
+            f"({result.checked} {unit} before it verified)",
+            file=sys.stderr,
+        )
+    for problem in report.problems:
+        print(f"{name} checkpoint at entry {problem.seq}: {problem.problem}", file=sys.stderr)
+    if not report.ok:
+        return 1
+    signed = (
+        f"{report.checkpoints} signed checkpoints verified, the newest at entry {report.latest}"
+        if report.latest is not None
+        else "no signed checkpoint yet"
     )
-    return 1
+    print(f"{name} intact: {result.checked} {unit}, hash chain verified; {signed}")
+    return 0
+
+
+def _dev_audit_key(audit: Audit) -> str | None:
+    if audit.signing_key_file is None:
+        return (
+            f"[audit] signing_key_file (or {AUDIT_KEY_ENV}) is not set: query-log "
+            "checkpoints would be signed with a development key generated beside the store"
+        )
+    if is_dev_key(Path(audit.signing_key_file)):
+        return (
+            f"[audit] signing_key_file {audit.signing_key_file} is a generated development "
+            "key: make a real one (openssl genpkey -algorithm ed25519) kept outside the store"
+        )
+    return None
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -205,6 +312,45 @@ async def _with_store(config: GatewayConfig, work: Callable[[Store], Awaitable[T
         return await work(store)
     finally:
         await store.aclose()
+
+
+class StoreRefused(Exception):
+    """The store to audit does not exist (or is no gateway store): never create one."""
+
+
+# What every gateway store has had since revision 0001.
+_STORE_TABLES = frozenset({"query_log", "audit_head"})
+
+
+def _run_on_existing_store(config: GatewayConfig, work: Callable[[Store], Awaitable[T]]) -> T:
+    """``work`` on the configured store, refused when it does not exist yet.
+
+    Opening a missing SQLite file would create it (and an empty log verifies),
+    so a mistyped path must fail here rather than report an intact log.
+    """
+    url = config.settings.store_url
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and not (
+        database and database != ":memory:" and Path(database).is_file()
+    ):
+        raise StoreRefused(f"no store at {_safe(url)}: the file does not exist")
+
+    async def checked(store: Store) -> T:
+        try:
+            async with store.engine.connect() as connection:
+                tables = await connection.run_sync(_table_names)
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreRefused(f"cannot open the store at {_safe(url)}: {exc!s:.200}") from exc
+        if _STORE_TABLES - tables:
+            raise StoreRefused(f"no query log in the store at {_safe(url)}: not a gateway store")
+        return await work(store)
+
+    return asyncio.run(_with_store(config, checked))
+
+
+def _table_names(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
 
 
 def _safe(url: str) -> str:

@@ -19,6 +19,8 @@ CLAIM_KINDS: Mapping[str, ViewerKind] = {
     "institution": ViewerKind.INSTITUTION,
     "gov_unit": ViewerKind.GOV_UNIT,
     "provider": ViewerKind.PROVIDER,
+    # 公共信用信息工作机构 / 社会信用主管部门: receives and decides objections (001 art. 34).
+    "agency": ViewerKind.AGENCY,
 }
 
 

@@ -51,6 +51,17 @@ class DetailField:
 
 
 @dataclass(frozen=True, slots=True)
+class RepairRule:
+    """Whether and how an adverse item can be repaired (001 art. 36, 002 art. 31)."""
+
+    repairable: bool
+    scope: str  # 修复范围, or why it cannot be repaired (003 art. 44, 004 art. 55)
+    conditions: str = ""  # 修复条件
+    method: str = ""  # 修复方式
+    after: Period | None = None  # the least time after the decision before applying
+
+
+@dataclass(frozen=True, slots=True)
 class CatalogueItem:
     """One entry of the catalogue (001 art. 13, 004 art. 27)."""
 
@@ -78,6 +89,8 @@ class CatalogueItem:
     # Which detail holds each part of a list entry (reason, basis...), where a
     # key is not the part's own name (court records say `circumstances`).
     entry: tuple[tuple[str, str], ...] = ()
+    # For adverse items: whether and how a record can be repaired.
+    repair: RepairRule | None = None
 
     def field(self, key: str) -> DetailField | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -187,6 +200,15 @@ def _check_lists(
                 )
             elif item.listing is not None:
                 root.problem(where, "an item records either a list or its responsible persons")
+        if item.repair is not None and item.category is not Category.ADVERSE:
+            root.problem(f"{where}.repair", "only adverse information is repaired (004 art. 55)")
+        if (
+            item.repair is not None
+            and item.repair.repairable
+            and not (item.repair.conditions and item.repair.method)
+        ):
+            # 001 art. 36, 002 art. 31: the catalogue states the conditions and method.
+            root.problem(f"{where}.repair", "a repairable item states its conditions and method")
         for part, key in item.entry:
             if part not in ENTRY_PARTS:
                 root.problem(f"{where}.entry", f"{part!r} is not a part of a list entry")
@@ -214,6 +236,19 @@ def _item(t: Table) -> CatalogueItem:
         listing=t.enum("listing", ListKind) if t.has("listing") else None,
         responsible_for=t.opt_string("responsible_for"),
         entry=tuple(_entry(t.table("entry")).items()),
+        repair=_repair(t.table("repair")) if t.has("repair") else None,
+    )
+
+
+def _repair(t: Table) -> RepairRule:
+    t.unknown_keys({"repairable", "scope", "conditions", "method", "after"})
+    after = t.opt_string("after")
+    return RepairRule(
+        repairable=t.boolean("repairable"),
+        scope=t.string("scope"),
+        conditions=t.opt_string("conditions") or "",
+        method=t.opt_string("method") or "",
+        after=None if after is None else parse_period(t, "after", after),
     )
 
 
@@ -245,6 +280,7 @@ _ITEM_KEYS = {
     "listing",
     "responsible_for",
     "entry",
+    "repair",
 }
 
 

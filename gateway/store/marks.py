@@ -30,6 +30,7 @@ class Mark(StrEnum):
     REPAIR = "REPAIR"
     SHIELD = "SHIELD"
     WITHDRAWAL = "WITHDRAWAL"
+    REPAIR_PENDING = "REPAIR_PENDING"  # a repair applied for, not yet decided
     LISTING = "LISTING"  # on a subject, with its list kind
 
 
@@ -80,6 +81,11 @@ class RecordMarks:
         finally:
             self._generation += 1
             self._cache.pop(mark.subject_code, None)
+
+    def invalidate(self, code: str) -> None:
+        """Forget ``code``'s marks: this process wrote some elsewhere (a workflow)."""
+        self._generation += 1
+        self._cache.pop(code, None)
 
     async def for_subjects(self, codes: Sequence[str]) -> dict[str, tuple[RecordMark, ...]]:
         """Every mark on the records of ``codes`` (each code a key)."""

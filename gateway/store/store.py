@@ -10,6 +10,7 @@ from gateway.store.engine import store_engine
 from gateway.store.marks import RecordMarks
 from gateway.store.migrate import upgrade
 from gateway.store.querylog import QueryLog
+from gateway.store.workflows import Workflows
 
 
 class Store:
@@ -21,6 +22,7 @@ class Store:
         self.query_log = QueryLog(engine)
         self.declarations = Declarations(engine)
         self.marks = RecordMarks(engine)
+        self.workflows = Workflows(engine, self.marks)
 
     @classmethod
     def open(cls, url: str) -> Store:

@@ -1,0 +1,63 @@
+"""The tables of the subject-rights workflows (objection and repair cases), their log
+and notifications.
+
+Kept beside :mod:`gateway.store.tables`, on the same metadata.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, String, Table, Text
+
+from gateway.store.tables import metadata
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(16), nullable=False),  # OBJECTION, REPAIR
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("record_id", String(200), nullable=False),
+    Column("item", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("evidence", Text, nullable=True),
+    # OBJECTION: ANNOTATED, FORWARDED, UPHELD, REJECTED; REPAIR: APPLIED, APPROVED, REJECTED
+    Column("status", String(16), nullable=False),
+    Column("profile", String(16), nullable=False),
+    Column("filed_at", DateTime(timezone=True), nullable=False),
+    Column("decide_by", Date, nullable=True),  # null: the profile sets no deadline
+    Column("official", Boolean, nullable=False),  # deadline on the official calendar
+    Column("forwarded_to", String(200), nullable=True),
+    Column("forwarded_at", DateTime(timezone=True), nullable=True),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decided_by", String(64), nullable=True),
+    Column("decision_reason", Text, nullable=True),
+)
+
+# Every step of every case, hash-chained like the query log (head: audit_head id 2).
+workflow_log = Table(
+    "workflow_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("case_id", String(36), nullable=False, index=True),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("step", String(32), nullable=False),
+    Column("actor_kind", String(16), nullable=False),
+    Column("actor_code", String(64), nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("seq", Integer, nullable=False),  # the workflow-log step it tells of
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("case_id", String(36), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("read_at", DateTime(timezone=True), nullable=True),
+)

@@ -1,0 +1,320 @@
+"""Objections (异议) as a workflow: the subject files, the agency forwards and decides.
+
+000 art. 46, 001 art. 34, 003 art. 42, 004 art. 52: the record is annotated
+as under objection from the moment it is filed, to every viewer; the case is
+decided within the working days of the configured regulation profile
+(`config/rights.toml`); the subject is told of each outcome, with written
+reasons for a refusal. Who may do what is the policy's call
+(:func:`gateway.policy.objection_refused`, :func:`gateway.policy.case_refused`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import strawberry
+from strawberry import Info
+
+from gateway.codes import parse_code
+from gateway.errors import ErrorCode, bad_input, client_error
+from gateway.policy import case_refused, china_today, objection_refused
+from gateway.store.workflows import (
+    Actor,
+    CaseConflict,
+    CaseKind,
+    CaseStatus,
+    Notification,
+    Objection,
+    Step,
+)
+from gateway.working_days import Deadline, add_working_days, overdue
+from resolvers.consents import subject_code_of
+from resolvers.context import Context
+from resolvers.enums import ObjectionOutcome
+from resolvers.records import CreditRecordType, record_type
+
+MAX_TEXT = 2000
+
+
+@strawberry.type(name="ObjectionStep", description="One step of a case, as the log keeps it.")
+class ObjectionStepType:
+    step: str = strawberry.field(description="FILED, ANNOTATED, FORWARDED, UPHELD or REJECTED.")
+    at: datetime = strawberry.field(description="When (UTC, to the second).")
+    actor_kind: str = strawberry.field(description="Who took it: SUBJECT or AGENCY.")
+    note: str | None = strawberry.field(description="The reason, unit or decision given.")
+
+
+@strawberry.type(
+    name="Case",
+    description="A case about one record: an objection (异议) or a repair application "
+    "(信用修复), with its deadline and every step.",
+)
+class ObjectionType:
+    case: strawberry.Private[Objection]
+    id: strawberry.ID = strawberry.field(description="The case id.")
+    kind: CaseKind = strawberry.field(description="Objection or repair.")
+    record_id: strawberry.ID = strawberry.field(description="The record objected to.")
+    item: str = strawberry.field(description="Its catalogue item.")
+    subject_code: str = strawberry.field(description="Whose record it is.")
+    reason: str = strawberry.field(
+        description="Why the subject objects; for a repair, what it corrected."
+    )
+    evidence: str | None = strawberry.field(description="What the subject offers in support.")
+    status: CaseStatus = strawberry.field(description="Where the case stands.")
+    filed_at: datetime = strawberry.field(
+        description="Filed (UTC); an objection is annotated then."
+    )
+    decide_by: date | None = strawberry.field(
+        description="The last day to decide, in working days of the profile (China dates); "
+        "null when the profile sets none."
+    )
+    deadline_official: bool = strawberry.field(
+        description="False when the count used the Monday-Friday fallback (a year the "
+        "official holiday calendar does not cover yet)."
+    )
+    deadline_article: str | None = strawberry.field(description="Where the deadline comes from.")
+    overdue: bool = strawberry.field(description="Still open after its last day.")
+    forwarded_to: str | None = strawberry.field(description="The provider unit asked to verify.")
+    decided_at: datetime | None = strawberry.field(description="When it was decided (UTC).")
+    decision_reason: str | None = strawberry.field(
+        description="The decision's written reasons (000 art. 46: always for a refusal)."
+    )
+    steps: list[ObjectionStepType] = strawberry.field(description="Every step, oldest first.")
+
+
+@strawberry.type(description="An objection in the agency's work queue, with the record.")
+class QueuedObjection:
+    objection: ObjectionType = strawberry.field(description="The case.")
+    record: CreditRecordType | None = strawberry.field(
+        description="The record objected to, as the agency may see it while handling the "
+        "case (logged); null when its source no longer has it."
+    )
+
+
+@strawberry.input(description="An objection to a record on your own file.")
+class FileObjectionInput:
+    record_id: strawberry.ID = strawberry.field(description="The record's id, from `records`.")
+    reason: str = strawberry.field(description="Why the record is wrong (at most 2000 chars).")
+    evidence: str | None = strawberry.field(
+        default=None, description="What supports it, e.g. a document number (at most 2000)."
+    )
+
+
+@strawberry.type(name="Notification", description="告知: something the subject is told.")
+class NotificationType:
+    id: strawberry.ID = strawberry.field(description="Its id.")
+    at: datetime = strawberry.field(description="When (UTC).")
+    kind: str = strawberry.field(description="E.g. OBJECTION_ANNOTATED, OBJECTION_UPHELD.")
+    case_id: strawberry.ID | None = strawberry.field(description="The case it is about.")
+    text: str = strawberry.field(description="What the subject is told, in Chinese.")
+    read: bool = strawberry.field(description="Whether the subject marked it read.")
+
+
+async def file_objection(info: Info[Context, None], data: FileObjectionInput) -> ObjectionType:
+    context = info.context
+    code = subject_code_of(info)
+    refused = objection_refused(context.viewer, code)
+    if refused is not None:
+        raise client_error(ErrorCode.FORBIDDEN, f"Not allowed: {refused}.")
+    reason = required_input(data.reason, "reason")
+    evidence = text_input(data.evidence, "evidence")
+    view = await context.view(parse_code(code))
+    found = next((d for d in view.records if d.record.id == str(data.record_id)), None)
+    if found is None:
+        raise bad_input("No record with that id is on your file.", argument="recordId")
+    record = found.record
+    store = context.services.store.workflows
+    if any(c.record_id == record.id and c.status.open for c in await store.objections_of(code)):
+        raise bad_input("An objection to this record is already open.", argument="recordId")
+    profile = context.services.config.rights.active
+    step = profile.objection.decide
+    deadline = add_working_days(context.today, step.days) if step else None
+    case = Objection(
+        id=str(uuid.uuid4()),
+        subject_code=code,
+        record_id=record.id,
+        item=record.item.code,
+        reason=reason,
+        evidence=evidence,
+        status=CaseStatus.ANNOTATED,
+        profile=profile.id,
+        filed_at=context.now,
+        decide_by=None if deadline is None else deadline.due_on,
+        official=True if deadline is None else deadline.official,
+    )
+    due = "" if deadline is None else f"，将于{deadline.due_on.isoformat()}前作出决定"
+    told = (
+        f"您对「{record.item.name}：{record.title}」提出的异议已于"
+        f"{context.today.isoformat()}登记，该信息已标注为异议处理中{due}（{_article(step)}）。"
+    )
+    await store.file_objection(case, Actor("SUBJECT", code), told)
+    context.forget(code)
+    return await _objection(context, case)
+
+
+async def forward_objection(info: Info[Context, None], case_id: str, unit: str) -> ObjectionType:
+    context = info.context
+    actor = agency_actor(context)
+    unit = required_input(unit, "unit")
+    store = context.services.store.workflows
+    try:
+        case = await store.forward(case_id, unit, actor, context.now)
+    except KeyError:
+        raise bad_input("No objection with that id.", argument="id") from None
+    except CaseConflict as exc:
+        raise bad_input(f"Cannot forward: {exc}.", argument="id") from None
+    return await _objection(context, case)
+
+
+async def decide_objection(
+    info: Info[Context, None], case_id: str, outcome: ObjectionOutcome, reason: str
+) -> ObjectionType:
+    context = info.context
+    actor = agency_actor(context)
+    # 000 art. 46: a refusal gives its reasons in writing; an upheld one says what changes.
+    reason = required_input(reason, "reason")
+    store = context.services.store.workflows
+    existing = await store.objection(case_id)
+    if existing is None:
+        raise bad_input("No objection with that id.", argument="id")
+    upheld = outcome is ObjectionOutcome.UPHOLD
+    told = (
+        f"您于{china_today(existing.filed_at).isoformat()}提出的异议经核查成立，"
+        f"相关信息已撤销（003 art. 43）：{reason}"
+        if upheld
+        else f"您于{china_today(existing.filed_at).isoformat()}提出的异议经核查不成立，"
+        f"理由：{reason}。如有异议，可依法申请行政复议或者提起行政诉讼。"
+    )
+    try:
+        case = await store.decide(case_id, upheld, reason, actor, context.now, told)
+    except CaseConflict as exc:
+        raise bad_input(f"Cannot decide: {exc}.", argument="id") from None
+    context.forget(case.subject_code)
+    return await _objection(context, case)
+
+
+async def my_objections(info: Info[Context, None]) -> list[ObjectionType]:
+    context = info.context
+    code = subject_code_of(info)
+    cases = await context.services.store.workflows.objections_of(code)
+    return await cases_typed(context, cases)
+
+
+async def objection_queue(
+    info: Info[Context, None], overdue_only: bool, kind: CaseKind = CaseKind.OBJECTION
+) -> list[QueuedObjection]:
+    context = info.context
+    agency_actor(context)
+    cases = await context.services.store.workflows.open_objections(kind)
+    typed = await cases_typed(context, cases)
+    queue = []
+    for case in typed:
+        if overdue_only and not case.overdue:
+            continue
+        view = await context.view(parse_code(case.subject_code))
+        shown = next((d for d in view.records if d.record.id == case.record_id), None)
+        queue.append(
+            QueuedObjection(objection=case, record=None if shown is None else record_type(shown))
+        )
+    return queue
+
+
+async def my_notifications(info: Info[Context, None], unread_only: bool) -> list[NotificationType]:
+    code = subject_code_of(info)
+    found = await info.context.services.store.workflows.notifications(code, unread_only)
+    return [_notification(n) for n in found]
+
+
+async def mark_read(info: Info[Context, None], ids: list[strawberry.ID]) -> int:
+    context = info.context
+    code = subject_code_of(info)
+    return await context.services.store.workflows.mark_read(
+        code, [str(i) for i in ids], context.now
+    )
+
+
+def agency_actor(context: Context) -> Actor:
+    refused = case_refused(context.viewer)
+    if refused is not None:
+        raise client_error(ErrorCode.FORBIDDEN, f"Not allowed: {refused}.")
+    return Actor(context.viewer.kind.value, context.viewer.code)
+
+
+def text_input(value: str | None, argument: str) -> str | None:
+    text = (value or "").strip()
+    if len(text) > MAX_TEXT:
+        raise bad_input(f"The {argument} is longer than {MAX_TEXT} characters.", argument=argument)
+    return text or None
+
+
+def required_input(value: str, argument: str) -> str:
+    text = text_input(value, argument)
+    if text is None:
+        raise bad_input(f"Give a {argument}.", argument=argument)
+    return text
+
+
+async def _objection(context: Context, case: Objection) -> ObjectionType:
+    (typed,) = await cases_typed(context, [case])
+    return typed
+
+
+async def cases_typed(context: Context, cases: list[Objection]) -> list[ObjectionType]:
+    steps = await context.services.store.workflows.steps([c.id for c in cases])
+    profiles = context.services.config.rights
+    typed = []
+    for case in cases:
+        profile = profiles.get(case.profile)
+        rights = (
+            None
+            if profile is None
+            else (profile.repair if case.kind is CaseKind.REPAIR else profile.objection)
+        )
+        step = None if rights is None else rights.decide
+        deadline = None if case.decide_by is None else Deadline(case.decide_by, case.official)
+        typed.append(
+            ObjectionType(
+                case=case,
+                id=strawberry.ID(case.id),
+                kind=case.kind,
+                record_id=strawberry.ID(case.record_id),
+                item=case.item,
+                subject_code=case.subject_code,
+                reason=case.reason,
+                evidence=case.evidence,
+                status=case.status,
+                filed_at=case.filed_at,
+                decide_by=case.decide_by,
+                deadline_official=case.official,
+                deadline_article=None if step is None else step.article,
+                overdue=case.status.open
+                and deadline is not None
+                and overdue(deadline, context.today),
+                forwarded_to=case.forwarded_to,
+                decided_at=case.decided_at,
+                decision_reason=case.decision_reason,
+                steps=[_step(s) for s in steps[case.id]],
+            )
+        )
+    return typed
+
+
+def _step(step: Step) -> ObjectionStepType:
+    return ObjectionStepType(step=step.step, at=step.at, actor_kind=step.actor_kind, note=step.note)
+
+
+def _notification(n: Notification) -> NotificationType:
+    return NotificationType(
+        id=strawberry.ID(n.id),
+        at=n.at,
+        kind=n.kind,
+        case_id=None if n.case_id is None else strawberry.ID(n.case_id),
+        text=n.text,
+        read=n.read_at is not None,
+    )
+
+
+def _article(step: object) -> str:
+    article = getattr(step, "article", None)
+    return article if isinstance(article, str) else "config/rights.toml"

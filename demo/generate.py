@@ -33,8 +33,9 @@ SIZES: dict[str, int] = {"small": 3_000, "large": 1_000_000}
 DEFAULT_SEED = 20261101
 # Bump when a table layout changes, so `--if-missing` regenerates stale data.
 # 3: the serious-dishonesty list table (qy_yzsx); 4: its responsible persons
-# (qy_yzsx.fddbr*, qy_yzsx_zrr, view v_yzsx) and the red list (sxjl_md).
-LAYOUT_VERSION = 4
+# (qy_yzsx.fddbr*, qy_yzsx_zrr, view v_yzsx) and the red list (sxjl_md); 5: a
+# penalty's revocation (t_xzcf.CF_CXRQ, CF_CXYY; 003 art. 43).
+LAYOUT_VERSION = 5
 MANIFEST = "manifest.json"
 # How each database stores dates (the encodings differ on purpose).
 DATE_STYLES = {

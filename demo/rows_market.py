@@ -148,6 +148,8 @@ def penalties(pop: Population, count: int, rng: random.Random, enc: Encoder) -> 
             enc(day),
             enc(years_later(day, 3)),
             samr(org),
+            None,  # not revoked (CF_CXRQ, CF_CXYY)
+            None,
         )
 
 

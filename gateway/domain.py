@@ -122,6 +122,10 @@ class RawRecord:
     origin: str | None = None
     # For a list entry of an organisation: the persons it names as responsible.
     responsible: tuple[ResponsibleParty, ...] = ()
+    # When the source says the act behind the record was revoked or corrected by
+    # review or court, and why (003 art. 43): the record is then withdrawn.
+    withdrawn_on: date | None = None
+    withdrawal_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from gateway.codes import SubjectCode
 from gateway.domain import ListKind, SubjectKind
-from gateway.policy import SubjectState
+from gateway.policy import CHINA, SubjectState
 from gateway.records import CreditRecord
 from gateway.store.marks import Mark, RecordMark
 
@@ -79,12 +79,18 @@ def subject_kind(code: SubjectCode, records: Iterable[CreditRecord]) -> SubjectK
 
 
 def _marked(record: CreditRecord, marks: dict[Mark, datetime]) -> CreditRecord:
+    withdrawal = marks.get(Mark.WITHDRAWAL)
     return replace(
         record,
         under_objection=Mark.OBJECTION in marks,
         objected_at=marks.get(Mark.OBJECTION),
         repaired=Mark.REPAIR in marks,
         shielded=Mark.SHIELD in marks,
-        withdrawn=Mark.WITHDRAWAL in marks,
+        # Withdrawn by the source (003 art. 43) or by an upheld objection.
+        withdrawn=record.withdrawn or withdrawal is not None,
+        withdrawn_on=record.withdrawn_on
+        or (None if withdrawal is None else withdrawal.astimezone(CHINA).date()),
+        withdrawal_reason=record.withdrawal_reason
+        or (None if withdrawal is None else "异议经核查成立，信息撤销（003 art. 43）"),
         repair_pending=Mark.REPAIR_PENDING in marks,
     )

@@ -70,6 +70,10 @@ class CreditRecord:
     # When the pending objection was filed (and annotated).
     objected_at: datetime | None = None
     repair_pending: bool = False
+    # When and why it was withdrawn: the source's revocation (003 art. 43) or an
+    # objection upheld.
+    withdrawn_on: date | None = None
+    withdrawal_reason: str | None = None
     # A list entry's responsible persons, as its source names them (004 art. 44).
     responsible: tuple[ResponsibleParty, ...] = ()
     # An entry the gateway worked out itself: the rule, and the records behind it.
@@ -133,6 +137,9 @@ class Normaliser:
             subject_name=raw.subject_name,
             subject_kind=raw.subject_kind,
             responsible=raw.responsible,
+            withdrawn=raw.withdrawn_on is not None,
+            withdrawn_on=raw.withdrawn_on,
+            withdrawal_reason=raw.withdrawal_reason,
         )
 
     def _drop(self, raw: RawRecord, item: CatalogueItem) -> None:

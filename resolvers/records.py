@@ -56,6 +56,13 @@ class CreditRecordType(Disclosing):
     objected_on: date | None = strawberry.field(
         description="The day the pending objection was filed, in China; null when none is."
     )
+    withdrawn_on: date | None = strawberry.field(
+        description="When it was withdrawn (its act revoked or corrected, 003 art. 43, or an "
+        "objection upheld); only the subject sees withdrawn records."
+    )
+    withdrawal_reason: str | None = strawberry.field(
+        description="Why, as the source or the decision says."
+    )
     details: list[RecordDetailType] = strawberry.field(
         description="Typed attributes declared by the catalogue item; nothing else is returned."
     )
@@ -91,6 +98,8 @@ def record_type(disclosed: Disclosed) -> CreditRecordType:
         status=decision.status,
         under_objection=record.under_objection,
         objected_on=None if record.objected_at is None else china_today(record.objected_at),
+        withdrawn_on=record.withdrawn_on,
+        withdrawal_reason=record.withdrawal_reason,
         details=details,
     )
 

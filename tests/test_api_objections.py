@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -453,3 +454,38 @@ async def test_a_rewritten_workflow_log_is_caught_by_its_signed_checkpoint(
     assert (await store.workflows.verify()).ok  # the chain alone no longer tells
     audit = await verify_chain(store.workflows, checkpoints, key.public_key())
     assert not audit.ok
+
+
+# --- withdrawal by the source (003 art. 43) ------------------------------------------------
+
+
+async def test_a_penalty_its_source_says_was_revoked_is_withdrawn(
+    demo_config: GatewayConfig, demo_data: Path, tmp_path: Path
+) -> None:
+    from tests.test_api_lists import _serve, _with_data
+
+    statement = "UPDATE t_xzcf SET CF_CXRQ = ?, CF_CXYY = ? WHERE ID = ?"
+    reason = "经行政复议撤销（杭政复〔2026〕88号）"
+    config = _with_data(
+        demo_config,
+        demo_data,
+        tmp_path,
+        "market_regulation.db",
+        statement,
+        [("20261120", reason, 1)],
+    )
+    own = viewers.subject(demo_config.auth, ADVERSE_COMPANY.code)
+    query = """query($code: String!) { subject(code: $code) { records(items: ["ADM_PENALTY"])
+      { edges { node { id status withdrawnOn withdrawalReason } } } } }"""
+    async with _serve(config) as client:
+        public = await client.query(query, {"code": ADVERSE_COMPANY.code})
+        mine = await client.query(query, {"code": ADVERSE_COMPANY.code}, own)
+    revoked = "market_regulation:t_xzcf:1"
+    assert revoked not in {e["node"]["id"] for e in public["data"]["subject"]["records"]["edges"]}
+    nodes = {e["node"]["id"]: e["node"] for e in mine["data"]["subject"]["records"]["edges"]}
+    assert nodes[revoked] == {
+        "id": revoked,
+        "status": "WITHDRAWN",
+        "withdrawnOn": "2026-11-20",
+        "withdrawalReason": reason,
+    }

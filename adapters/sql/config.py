@@ -67,6 +67,11 @@ class TableMapping:
     responsible: tuple[ResponsibleColumns, ...] = ()
     responsible_item: str | None = None
 
+    # 003 art. 43: the day the act was revoked or corrected, and why; a row with a
+    # date there is withdrawn from the file for everyone but its subject.
+    withdrawn_column: str | None = None
+    withdrawal_reason_column: str | None = None
+
     @property
     def subject_items(self) -> frozenset[str]:
         """The items of the records about each row's own subject (the organisation)."""
@@ -101,6 +106,8 @@ class TableMapping:
             self.occurred_column,
             self.decided_column,
             self.ended_column,
+            self.withdrawn_column,
+            self.withdrawal_reason_column,
             self.name_column,
             self.kind_column,
             *self.details.values(),
@@ -150,6 +157,8 @@ _MAPPING_KEYS = {
     "occurred_column",
     "decided_column",
     "ended_column",
+    "withdrawn_column",
+    "withdrawal_reason_column",
     "name_column",
     "kind",
     "kind_column",
@@ -189,6 +198,8 @@ def _mapping(t: Table) -> TableMapping:
         occurred_column=t.opt_string("occurred_column"),
         decided_column=t.opt_string("decided_column"),
         ended_column=t.opt_string("ended_column"),
+        withdrawn_column=t.opt_string("withdrawn_column"),
+        withdrawal_reason_column=t.opt_string("withdrawal_reason_column"),
         name_column=t.opt_string("name_column"),
         kind=None if kind_raw is None else _kind(t, "kind", kind_raw),
         kind_column=t.opt_string("kind_column"),

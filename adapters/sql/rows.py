@@ -40,6 +40,8 @@ def subject_record(source: str, mapping: TableMapping, cells: Cells) -> RawRecor
         occurred_on=to_date(cell(mapping.occurred_column)),
         decided_on=to_date(cell(mapping.decided_column)),
         ended_on=to_date(cell(mapping.ended_column)),
+        withdrawn_on=to_date(cell(mapping.withdrawn_column)),
+        withdrawal_reason=to_text(cell(mapping.withdrawal_reason_column)),
         subject_name=to_text(cell(mapping.name_column)),
         subject_kind=kind(mapping, cell(mapping.kind_column)) if mapping.searchable else None,
         details={key: to_detail(cells[name]) for key, name in mapping.details.items()},

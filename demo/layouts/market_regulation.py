@@ -70,7 +70,9 @@ CF_NR TEXT  处罚内容
 CF_NR_FK REAL  罚款金额（万元）
 CF_JDRQ TEXT  处罚决定日期 YYYYMMDD
 CF_GSJZQ TEXT  公示截止期 YYYYMMDD
-CF_CFJG TEXT  处罚机关""",
+CF_CFJG TEXT  处罚机关
+CF_CXRQ TEXT  撤销或变更日期 YYYYMMDD（经复议、诉讼撤销或变更处罚决定，003 art. 43）
+CF_CXYY TEXT  撤销或变更原因""",
         ("CF_XDR_SHXYM", "CF_XDR_ZJHM"),
     ),
     table_def(

@@ -117,3 +117,33 @@ async def test_revocation_is_seen_by_a_second_process(
         after = await second.query(FILE, headers=bank)
         assert _items(after) == ["JUDGMENT_DEFAULTER"]
         assert "revoked" in after["errors"][0]["message"]
+
+
+async def test_an_objection_filed_on_one_process_annotates_the_record_on_the_other(
+    demo_config: GatewayConfig,
+    store_url: str,
+    second_gateway: str,
+) -> None:
+    """000 art. 46: annotated from the moment it is filed, for every viewer, whichever
+    gateway process the viewer reaches."""
+    settings = replace(demo_config.settings, store_url=store_url)
+    config = replace(demo_config, settings=settings)
+    query = (
+        f'{{ subject(code: "{PERSON.code}") '
+        "{ records { edges { node { id underObjection } } } } }"
+    )
+    async with serve(create_app(config)) as first, aiohttp.ClientSession() as session:
+        await _wait_until_up(second_gateway, session)
+        second = Client(session, second_gateway)
+        before = await second.query(query)  # the second process has read the marks
+        (node,) = [e["node"] for e in before["data"]["subject"]["records"]["edges"]]
+        assert node["underObjection"] is False
+        filed = await first.query(
+            "mutation($input: FileObjectionInput!) { fileObjection(input: $input) { status } }",
+            {"input": {"recordId": node["id"], "reason": "已全部履行"}},
+            viewers.subject(config.auth),
+        )
+        assert filed["data"]["fileObjection"]["status"] == "ANNOTATED", filed
+        after = await second.query(query)
+        (node,) = [e["node"] for e in after["data"]["subject"]["records"]["edges"]]
+        assert node["underObjection"] is True

@@ -51,17 +51,18 @@ class RecordMark:
 
 
 class RecordMarks:
-    """Marks by subject, read in one statement per batch and kept ``ttl_s`` seconds.
+    """Marks by subject, read in one statement per batch.
 
-    Every lookup needs them and few subjects have any, so a short-lived cache
-    saves a store round trip per request; this process's own writes invalidate
-    it at once, and another process's show within ``ttl_s`` (the source caches
-    hold provider data for as long, DESIGN.md section 6).
+    By default nothing is cached: an objection filed through one gateway process
+    annotates the record on every other from their next request (000 art. 46),
+    for one indexed query per batch. ``ttl_s`` > 0 keeps marks that long, trading
+    that for a round trip (this process's own writes still invalidate at once).
     """
 
-    def __init__(self, engine: AsyncEngine, ttl_s: float = 5.0, maxsize: int = 10_000) -> None:
+    def __init__(self, engine: AsyncEngine, ttl_s: float = 0.0, maxsize: int = 10_000) -> None:
         self.engine = engine
-        self._cache: TTLCache[str, tuple[RecordMark, ...]] = TTLCache(maxsize, ttl_s)
+        self._ttl_s = ttl_s
+        self._cache: TTLCache[str, tuple[RecordMark, ...]] = TTLCache(maxsize, max(ttl_s, 1e-9))
         self._generation = 0
 
     async def add(self, mark: RecordMark) -> None:
@@ -89,6 +90,8 @@ class RecordMarks:
 
     async def for_subjects(self, codes: Sequence[str]) -> dict[str, tuple[RecordMark, ...]]:
         """Every mark on the records of ``codes`` (each code a key)."""
+        if self._ttl_s <= 0:
+            return await self._read(list(dict.fromkeys(codes)))
         found = {code: hit for code in codes if (hit := self._cache.get(code)) is not None}
         missing = [code for code in dict.fromkeys(codes) if code not in found]
         if missing:

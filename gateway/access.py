@@ -12,7 +12,7 @@ Headers read:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from gateway.auth.identity import Identity
@@ -118,7 +118,11 @@ async def resolve(
     notices = []
     if credentials.consent_tokens:
         notices.append("consent tokens are for institutions; they were ignored")
-    return Access(_viewer(identity), notices)
+    viewer = _viewer(identity)
+    if identity.kind is ViewerKind.PROVIDER:
+        unit = config.provider_units.get(identity.code or "")
+        viewer = replace(viewer, sources=unit.sources if unit else frozenset())
+    return Access(viewer, notices)
 
 
 def _gov_unit(identity: Identity, credentials: Credentials, config: GatewayConfig) -> Viewer:

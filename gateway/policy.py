@@ -125,8 +125,13 @@ def decide(
 
 def _handles_case(viewer: Viewer, record: CreditRecord) -> bool:
     # 001 arts. 34, 36, 004 arts. 52, 55: the agency verifies what is objected to or
-    # applied to be repaired, and only that, while the case is open.
-    return viewer.kind is ViewerKind.AGENCY and (record.under_objection or record.repair_pending)
+    # applied to be repaired, and only that, while the case is open; a provider
+    # unit's operator, its own unit's records under objection (001 art. 34(2)).
+    if viewer.kind is ViewerKind.AGENCY:
+        return record.under_objection or record.repair_pending
+    if viewer.kind is ViewerKind.PROVIDER:
+        return record.under_objection and record.source in viewer.sources
+    return False
 
 
 def objection_refused(viewer: Viewer, subject_code: str) -> str | None:
@@ -137,10 +142,15 @@ def objection_refused(viewer: Viewer, subject_code: str) -> str | None:
     return "only the subject itself may object to its information (001 art. 34)"
 
 
-def case_refused(viewer: Viewer) -> str | None:
-    """Why ``viewer`` may not handle objection cases: the credit work agency does."""
+def case_refused(viewer: Viewer, forwarded_to: str | None = None) -> str | None:
+    """Why ``viewer`` may not decide a case: the credit work agency does, and a
+    provider unit's operator the objections forwarded to its unit (001 art. 34(2))."""
     if viewer.kind is ViewerKind.AGENCY:
         return None
+    if viewer.kind is ViewerKind.PROVIDER and forwarded_to is not None:
+        if viewer.code == forwarded_to:
+            return None
+        return "the objection was forwarded to another unit"
     return "objections are handled by the credit work agency (001 art. 34)"
 
 
@@ -249,7 +259,8 @@ def openable_items(
     """
     items = {item.code: item for item in catalogue}
     subjects = list(subjects)
-    if viewer.kind is ViewerKind.AGENCY or any(viewer.is_subject(s.code) for s in subjects):
+    handles_cases = viewer.kind in (ViewerKind.AGENCY, ViewerKind.PROVIDER)
+    if handles_cases or any(viewer.is_subject(s.code) for s in subjects):
         # The agency may see whatever is under objection, so it is all asked for.
         return frozenset(items)
     openable: set[str] = set()

@@ -62,6 +62,8 @@ class Viewer:
     duty: DutyGrant | None = None
     # The purpose an institution states for this request (X-Query-Purpose, 003 art. 20).
     purpose: str | None = None
+    # A provider unit's operator: the sources that hold its unit's records.
+    sources: frozenset[str] = frozenset()
 
     def is_subject(self, code: str) -> bool:
         return self.kind is ViewerKind.SUBJECT and self.code == code

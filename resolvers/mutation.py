@@ -79,7 +79,10 @@ class Mutation:
         self,
         info: Info[Context, None],
         id: Annotated[strawberry.ID, strawberry.argument(description="The case id.")],
-        unit: Annotated[str, strawberry.argument(description="The provider unit's name.")],
+        unit: Annotated[
+            str,
+            strawberry.argument(description="The provider unit's code (provider_units.toml)."),
+        ],
     ) -> ObjectionType:
         return await forward_objection(info, str(id), unit)
 

@@ -28,6 +28,7 @@ from gateway.store.workflows import (
     Objection,
     Step,
 )
+from gateway.viewer import ViewerKind
 from gateway.working_days import Deadline, add_working_days, overdue
 from resolvers.consents import subject_code_of
 from resolvers.context import Context
@@ -157,6 +158,10 @@ async def forward_objection(info: Info[Context, None], case_id: str, unit: str) 
     context = info.context
     actor = agency_actor(context)
     unit = required_input(unit, "unit")
+    if unit not in context.services.config.provider_units:
+        raise bad_input(
+            f"Unknown provider unit {unit!r}; see config/provider_units.toml.", argument="unit"
+        )
     store = context.services.store.workflows
     try:
         case = await store.forward(case_id, unit, actor, context.now)
@@ -171,12 +176,13 @@ async def decide_objection(
     info: Info[Context, None], case_id: str, outcome: ObjectionOutcome, reason: str
 ) -> ObjectionType:
     context = info.context
-    actor = agency_actor(context)
-    # 000 art. 46: a refusal gives its reasons in writing; an upheld one says what changes.
-    reason = required_input(reason, "reason")
     store = context.services.store.workflows
     existing = await store.objection(case_id)
-    if existing is None:
+    forwarded = None if existing is None else existing.forwarded_to
+    actor = agency_actor(context, forwarded)
+    # 000 art. 46: a refusal gives its reasons in writing; an upheld one says what changes.
+    reason = required_input(reason, "reason")
+    if existing is None or existing.kind is not CaseKind.OBJECTION:
         raise bad_input("No objection with that id.", argument="id")
     upheld = outcome is ObjectionOutcome.UPHOLD
     told = (
@@ -205,8 +211,12 @@ async def objection_queue(
     info: Info[Context, None], overdue_only: bool, kind: CaseKind = CaseKind.OBJECTION
 ) -> list[QueuedObjection]:
     context = info.context
-    agency_actor(context)
+    viewer = context.viewer
+    agency_actor(context, viewer.code if viewer.kind is ViewerKind.PROVIDER else None)
     cases = await context.services.store.workflows.open_objections(kind)
+    if viewer.kind is ViewerKind.PROVIDER:
+        # An operator's queue: the objections forwarded to its unit (001 art. 34(2)).
+        cases = [c for c in cases if c.forwarded_to == viewer.code]
     typed = await cases_typed(context, cases)
     queue = []
     for case in typed:
@@ -234,8 +244,8 @@ async def mark_read(info: Info[Context, None], ids: list[strawberry.ID]) -> int:
     )
 
 
-def agency_actor(context: Context) -> Actor:
-    refused = case_refused(context.viewer)
+def agency_actor(context: Context, forwarded_to: str | None = None) -> Actor:
+    refused = case_refused(context.viewer, forwarded_to)
     if refused is not None:
         raise client_error(ErrorCode.FORBIDDEN, f"Not allowed: {refused}.")
     return Actor(context.viewer.kind.value, context.viewer.code)

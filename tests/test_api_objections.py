@@ -37,6 +37,13 @@ QUEUE = """{ objectionQueue { objection { id subjectCode decideBy overdue }
 MINE = """{ me { objections { id status } notifications { id kind text read } } }"""
 
 
+TAX_UNIT, MARKET_UNIT = "11330100MB0123457B", "11330100MB0123456A"
+
+
+def provider(config: GatewayConfig, unit: str) -> dict[str, str]:
+    return viewers.headers(mint(config.auth, "provider", unit, name="信息提供单位"))
+
+
 def agency(config: GatewayConfig) -> dict[str, str]:
     token = mint(config.auth, "agency", AGENCY_CODE, name="杭州市公共信用信息中心")
     return viewers.headers(token)
@@ -187,16 +194,22 @@ async def test_a_rejected_objection_keeps_the_record_and_gives_reasons(
     filed = await _file(gateway, demo_config, ADVERSE_COMPANY.code, record_id)
     case_id = filed["data"]["fileObjection"]["id"]
     forwarded = await gateway.query(
-        'mutation($id: ID!) { forwardObjection(id: $id, unit: "国家税务总局杭州市西湖区税务局") '
+        'mutation($id: ID!) { forwardObjection(id: $id, unit: "11330100MB0123457B") '
         "{ status forwardedTo } }",
         {"id": case_id},
         agency(demo_config),
     )
     assert forwarded["data"]["forwardObjection"]["status"] == "FORWARDED"
+    # 001 art. 34(2): the tax unit's operator decides; another unit's may not, nor see it.
+    tax, market = provider(demo_config, TAX_UNIT), provider(demo_config, MARKET_UNIT)
+    (queued,) = (await gateway.query(QUEUE, headers=tax))["data"]["objectionQueue"]
+    assert queued["record"]["id"] == record_id
+    assert (await gateway.query(QUEUE, headers=market))["data"]["objectionQueue"] == []
+    assert await _records(gateway, ADVERSE_COMPANY.code, ["TAX_ARREARS"], market) == []
     reason = "经税务机关核实，欠税信息属实"
-    body = await gateway.query(
-        DECIDE, {"id": case_id, "outcome": "REJECT", "reason": reason}, agency(demo_config)
-    )
+    decide = {"id": case_id, "outcome": "REJECT", "reason": reason}
+    assert _codes(await gateway.query(DECIDE, decide, market)) == ["FORBIDDEN"]
+    body = await gateway.query(DECIDE, decide, tax)
     assert body["data"]["decideObjection"]["decisionReason"] == reason
     own = viewers.subject(demo_config.auth, ADVERSE_COMPANY.code)
     (node,) = await _records(gateway, ADVERSE_COMPANY.code, ["TAX_ARREARS"], own)

@@ -13,6 +13,7 @@ from gateway.config.catalogue import Catalogue, load_catalogue
 from gateway.config.list_rules import ListRules, load_list_rules
 from gateway.config.manifest import ManifestError, read_manifest
 from gateway.config.measures import MeasureList, load_measures
+from gateway.config.provider_units import ProviderUnit, load_provider_units
 from gateway.config.reader import Problems, Table
 from gateway.config.rights import RightsProfiles, load_rights
 from gateway.config.settings import Settings, parse_settings
@@ -39,6 +40,7 @@ class GatewayConfig:
     trusted_documents: Mapping[str, str] = field(default_factory=dict)
     list_rules: ListRules = field(default_factory=ListRules)
     rights: RightsProfiles = field(default_factory=RightsProfiles)
+    provider_units: Mapping[str, ProviderUnit] = field(default_factory=dict)
 
 
 def default_config_dir() -> Path:
@@ -87,6 +89,9 @@ def load_config(
         trusted_documents=_trusted_documents(settings, directory, root.file, problems),
         list_rules=load_list_rules(directory / "list_rules.toml", catalogue, problems),
         rights=load_rights(directory / "rights.toml", problems),
+        provider_units=load_provider_units(
+            directory / "provider_units.toml", (s.name for s in sources), problems
+        ),
     )
     problems.raise_if_any()
     return config

@@ -114,7 +114,12 @@ def decide(
     access = access or item_access(viewer, subject, record.item, now)
     if not access.allowed and _handles_case(viewer, record):
         access = Decision(
-            True, "a case about it is being handled (001 arts. 34, 36)", Basis.CASE, logged=True
+            True,
+            "a case about it is being handled (001 arts. 34, 36)",
+            Basis.CASE,
+            logged=True,
+            # 003 art. 18: a person's amounts need a consent naming them; a case is none.
+            redact_sensitive=subject.kind is SubjectKind.NATURAL_PERSON,
         )
     status = lifecycle(subject, record, china_today(now))
     if access.basis is not Basis.SELF and (withheld := _WITHHELD.get(status)) is not None:

@@ -40,6 +40,13 @@ def merge(
             began = mark.since.date()
             listed[mark.list_kind] = min(listed.get(mark.list_kind, began), began)
     merged = [_marked(r, held[r.id]) if r.id in held else r for r in records]
+    # 003 art. 43: a record its source says was revoked is withdrawn from that day.
+    merged = [
+        replace(r, withdrawn=True)
+        if not r.withdrawn and r.withdrawn_on is not None and r.withdrawn_on <= today
+        else r
+        for r in merged
+    ]
     for kind, began in lists(merged, today).items():
         listed[kind] = min(listed.get(kind, began), began)
     state = SubjectState(
@@ -86,7 +93,7 @@ def _marked(record: CreditRecord, marks: dict[Mark, datetime]) -> CreditRecord:
         objected_at=marks.get(Mark.OBJECTION),
         repaired=Mark.REPAIR in marks,
         shielded=Mark.SHIELD in marks,
-        # Withdrawn by the source (003 art. 43) or by an upheld objection.
+        # Withdrawn by an upheld objection (the source's own date is judged in merge).
         withdrawn=record.withdrawn or withdrawal is not None,
         withdrawn_on=record.withdrawn_on
         or (None if withdrawal is None else withdrawal.astimezone(CHINA).date()),

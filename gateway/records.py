@@ -137,7 +137,7 @@ class Normaliser:
             subject_name=raw.subject_name,
             subject_kind=raw.subject_kind,
             responsible=raw.responsible,
-            withdrawn=raw.withdrawn_on is not None,
+            # Withdrawn from that day on: the record-state stage judges it (it knows today).
             withdrawn_on=raw.withdrawn_on,
             withdrawal_reason=raw.withdrawal_reason,
         )

@@ -10,7 +10,9 @@ reasons for a refusal. Who may do what is the policy's call
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import strawberry
@@ -29,13 +31,16 @@ from gateway.store.workflows import (
     Step,
 )
 from gateway.viewer import ViewerKind
+from gateway.visibility import Disclosed
 from gateway.working_days import Deadline, add_working_days, overdue
 from resolvers.consents import subject_code_of
 from resolvers.context import Context
+from resolvers.disclosure import Disclosing
 from resolvers.enums import ObjectionOutcome
 from resolvers.records import CreditRecordType, record_type
 
 MAX_TEXT = 2000
+MAX_IDS = 500
 
 
 @strawberry.type(name="ObjectionStep", description="One step of a case, as the log keeps it.")
@@ -51,8 +56,11 @@ class ObjectionStepType:
     description="A case about one record: an objection (异议) or a repair application "
     "(信用修复), with its deadline and every step.",
 )
-class ObjectionType:
+class ObjectionType(Disclosing):
     case: strawberry.Private[Objection]
+    # The record as the viewer may see it: a case shown to the agency or a provider
+    # operator tells of the subject's record, and is logged as that record.
+    shown: strawberry.Private[Disclosed | None]
     id: strawberry.ID = strawberry.field(description="The case id.")
     kind: CaseKind = strawberry.field(description="Objection or repair.")
     record_id: strawberry.ID = strawberry.field(description="The record objected to.")
@@ -82,6 +90,13 @@ class ObjectionType:
         description="The decision's written reasons (000 art. 46: always for a refusal)."
     )
     steps: list[ObjectionStepType] = strawberry.field(description="Every step, oldest first.")
+
+    @classmethod
+    def shows(cls, fields: frozenset[str]) -> bool:
+        return True  # any part of a case tells of the record it is about
+
+    def disclosed(self, shown: bool) -> Iterable[Disclosed]:
+        return () if self.shown is None else (self.shown,)
 
 
 @strawberry.type(description="An objection in the agency's work queue, with the record.")
@@ -158,13 +173,26 @@ async def forward_objection(info: Info[Context, None], case_id: str, unit: str) 
     context = info.context
     actor = agency_actor(context)
     unit = required_input(unit, "unit")
-    if unit not in context.services.config.provider_units:
+    config = context.services.config
+    provider = config.provider_units.get(unit)
+    if provider is None:
         raise bad_input(
             f"Unknown provider unit {unit!r}; see config/provider_units.toml.", argument="unit"
         )
     store = context.services.store.workflows
+    existing = await store.objection(case_id)
+    if existing is None or existing.kind is not CaseKind.OBJECTION:
+        raise bad_input("No objection with that id.", argument="id")
+    if existing.record_id.split(":", 1)[0] not in provider.sources:
+        raise bad_input(
+            f"The record is not one of {provider.name}'s; forward it to the unit that provided it.",
+            argument="unit",
+        )
+    # 001 art. 34(2): the provider unit has its own days, from its receipt.
+    step = config.rights.active.objection.provider_decide
+    due = add_working_days(context.today, step.days).due_on if step else None
     try:
-        case = await store.forward(case_id, unit, actor, context.now)
+        case = await store.forward(case_id, unit, due, actor, context.now)
     except KeyError:
         raise bad_input("No objection with that id.", argument="id") from None
     except CaseConflict as exc:
@@ -218,16 +246,13 @@ async def objection_queue(
         # An operator's queue: the objections forwarded to its unit (001 art. 34(2)).
         cases = [c for c in cases if c.forwarded_to == viewer.code]
     typed = await cases_typed(context, cases)
-    queue = []
-    for case in typed:
-        if overdue_only and not case.overdue:
-            continue
-        view = await context.view(parse_code(case.subject_code))
-        shown = next((d for d in view.records if d.record.id == case.record_id), None)
-        queue.append(
-            QueuedObjection(objection=case, record=None if shown is None else record_type(shown))
+    return [
+        QueuedObjection(
+            objection=case, record=None if case.shown is None else record_type(case.shown)
         )
-    return queue
+        for case in typed
+        if case.overdue or not overdue_only
+    ]
 
 
 async def my_notifications(info: Info[Context, None], unread_only: bool) -> list[NotificationType]:
@@ -239,6 +264,8 @@ async def my_notifications(info: Info[Context, None], unread_only: bool) -> list
 async def mark_read(info: Info[Context, None], ids: list[strawberry.ID]) -> int:
     context = info.context
     code = subject_code_of(info)
+    if len(ids) > MAX_IDS:
+        raise bad_input(f"At most {MAX_IDS} notifications at once.", argument="ids")
     return await context.services.store.workflows.mark_read(
         code, [str(i) for i in ids], context.now
     )
@@ -273,6 +300,7 @@ async def _objection(context: Context, case: Objection) -> ObjectionType:
 async def cases_typed(context: Context, cases: list[Objection]) -> list[ObjectionType]:
     steps = await context.services.store.workflows.steps([c.id for c in cases])
     profiles = context.services.config.rights
+    shown = await _records_behind(context, cases)
     typed = []
     for case in cases:
         profile = profiles.get(case.profile)
@@ -282,10 +310,13 @@ async def cases_typed(context: Context, cases: list[Objection]) -> list[Objectio
             else (profile.repair if case.kind is CaseKind.REPAIR else profile.objection)
         )
         step = None if rights is None else rights.decide
+        if case.status is CaseStatus.FORWARDED and profile and profile.objection.provider_decide:
+            step = profile.objection.provider_decide
         deadline = None if case.decide_by is None else Deadline(case.decide_by, case.official)
         typed.append(
             ObjectionType(
                 case=case,
+                shown=shown.get(case.id),
                 id=strawberry.ID(case.id),
                 kind=case.kind,
                 record_id=strawberry.ID(case.record_id),
@@ -308,6 +339,24 @@ async def cases_typed(context: Context, cases: list[Objection]) -> list[Objectio
             )
         )
     return typed
+
+
+async def _records_behind(context: Context, cases: list[Objection]) -> dict[str, Disclosed]:
+    """The record of each case, as the viewer may see it (by case id)."""
+    if context.viewer.kind not in (ViewerKind.AGENCY, ViewerKind.PROVIDER):
+        return {}  # the subject's own cases: nothing it shows is logged
+    codes = list(dict.fromkeys(c.subject_code for c in cases))
+    views = dict(
+        zip(codes, await asyncio.gather(*(context.view(parse_code(c)) for c in codes)), strict=True)
+    )
+    found = {}
+    for case in cases:
+        record = next(
+            (d for d in views[case.subject_code].records if d.record.id == case.record_id), None
+        )
+        if record is not None:
+            found[case.id] = record
+    return found
 
 
 def _step(step: Step) -> ObjectionStepType:

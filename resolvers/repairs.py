@@ -101,6 +101,7 @@ async def apply_for_repair(info: Info[Context, None], data: RepairInput) -> Obje
         f"{context.today.isoformat()}受理，不收取任何费用（004 art. 56）。"
     )
     await store.apply_repair(case, Actor("SUBJECT", code), told)
+    context.forget(code)
     (typed,) = await cases_typed(context, [case])
     return typed
 

@@ -212,37 +212,51 @@ def _audit_checkpoint(args: argparse.Namespace) -> int:
     if audit.signing_key_file is None:
         print(f"warning: signing with the development key {audit.dev_key_file}", file=sys.stderr)
 
-    async def checkpoint(store: Store) -> tuple[ChainAudit, Checkpoint | None]:
+    async def checkpoint(store: Store) -> list[tuple[str, ChainAudit, Checkpoint | None]]:
         key = signing_key(audit)
         public = verify_key(audit) or key.public_key()
         if key_id(public) != key_id(key.public_key()):
             raise KeyFileError(f"{audit.verify_key_file} is not the signing key's public key")
-        report = await _verify(store, config, public)
-        if not report.ok or report.verification.checked == 0:
-            return report, None
-        seq, head_hash = await store.query_log.head()
         now = datetime.now(UTC)
         checkpoints = Checkpoints(store.engine, key)
-        steps = await _verify_workflows(store, config, public)
-        step_seq, step_hash = await store.workflows.head()
-        if steps.ok and step_seq:
-            await checkpoints.sign(store.workflows.chain, step_seq, step_hash, now)
-        return report, await checkpoints.sign(store.query_log.chain, seq, head_hash, now)
+        done = []
+        query_log = await _verify(store, config, public)
+        for name, chain, report in (
+            ("query log", store.query_log, query_log),
+            ("workflow log", store.workflows, await _verify_workflows(store, config, public)),
+        ):
+            signed = None
+            if _signable(report):
+                seq, head_hash = await chain.head()
+                signed = await checkpoints.sign(chain.chain, seq, head_hash, now)
+            done.append((name, report, signed))
+        return done
 
     try:
-        report, signed = _run_on_existing_store(config, checkpoint)
+        done = _run_on_existing_store(config, checkpoint)
     except (KeyFileError, StoreRefused) as exc:
         print(f"credit-gateway: {exc}", file=sys.stderr)
         return 2
-    if not report.ok:
-        _report(report)
-        print("credit-gateway: not signing a chain that does not verify", file=sys.stderr)
-        return 1
-    if signed is None:
-        print("query log is empty: nothing to checkpoint")
-    else:
-        print(f"query log checkpoint signed at entry {signed.seq} (key {signed.key_id[:16]})")
-    return 0
+    code = 0
+    for name, report, signed in done:
+        empty = report.verification.ok and report.verification.checked == 0
+        if empty:
+            print(f"{name} is empty: nothing to checkpoint")
+        elif not _signable(report):
+            _report(report, name)
+            print(f"credit-gateway: not signing a {name} that does not verify", file=sys.stderr)
+            code = 1
+        elif signed is not None:
+            print(f"{name} checkpoint signed at entry {signed.seq} (key {signed.key_id[:16]})")
+    return code
+
+
+def _signable(report: ChainAudit) -> bool:
+    """A chain whose only problem is entries no checkpoint covers yet (a store from
+    before checkpoints, say) is signed; a rewritten or forged one never is."""
+    if not report.verification.ok or report.verification.checked == 0:
+        return False
+    return all(problem.coverage for problem in report.problems)
 
 
 async def _verify(store: Store, config: GatewayConfig, key: Ed25519PublicKey | None) -> ChainAudit:

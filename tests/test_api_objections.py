@@ -502,3 +502,78 @@ async def test_a_penalty_its_source_says_was_revoked_is_withdrawn(
         "withdrawnOn": "2026-11-20",
         "withdrawalReason": reason,
     }
+
+
+# --- review: races, wrong units, what a case shows --------------------------------------
+
+
+async def test_of_two_decisions_at_once_one_wins(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    import asyncio
+
+    record_id = await _arrears(gateway, demo_config)
+    filed = await _file(gateway, demo_config, ADVERSE_COMPANY.code, record_id)
+    case_id = filed["data"]["fileObjection"]["id"]
+    answers = await asyncio.gather(
+        *(
+            gateway.query(
+                DECIDE, {"id": case_id, "outcome": outcome, "reason": "核查"}, agency(demo_config)
+            )
+            for outcome in ("UPHOLD", "REJECT", "UPHOLD", "REJECT")
+        )
+    )
+    won = [a for a in answers if "errors" not in a]
+    assert len(won) == 1
+    assert all(_codes(a) == ["BAD_USER_INPUT"] for a in answers if a not in won)
+    own = viewers.subject(demo_config.auth, ADVERSE_COMPANY.code)
+    (node,) = await _records(gateway, ADVERSE_COMPANY.code, ["TAX_ARREARS"], own)
+    upheld = won[0]["data"]["decideObjection"]["status"] == "UPHELD"
+    assert node["status"] == ("WITHDRAWN" if upheld else "ACTIVE")
+
+
+async def test_an_objection_goes_only_to_the_unit_that_provided_the_record(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    record_id = await _arrears(gateway, demo_config)
+    filed = await _file(gateway, demo_config, ADVERSE_COMPANY.code, record_id)
+    case_id = filed["data"]["fileObjection"]["id"]
+    forward = (
+        "mutation($id: ID!, $unit: String!) { forwardObjection(id: $id, unit: $unit) "
+        "{ status decideBy deadlineArticle } }"
+    )
+    wrong = await gateway.query(forward, {"id": case_id, "unit": MARKET_UNIT}, agency(demo_config))
+    assert _codes(wrong) == ["BAD_USER_INPUT"]
+    right = await gateway.query(forward, {"id": case_id, "unit": TAX_UNIT}, agency(demo_config))
+    # 001 art. 34(2): the unit's own 5 working days, from its receipt (Mon 2026-11-23).
+    assert right["data"]["forwardObjection"] == {
+        "status": "FORWARDED",
+        "decideBy": "2026-11-30",
+        "deadlineArticle": "001 art. 34(2)",
+    }
+    # A repair application is not forwarded.
+    (penalty, *_) = await _records(gateway, ADVERSE_COMPANY.code, ["ADM_PENALTY"])
+    repair = await _repair(gateway, demo_config, penalty["id"])
+    body = await gateway.query(
+        forward,
+        {"id": repair["data"]["applyForRepair"]["id"], "unit": MARKET_UNIT},
+        agency(demo_config),
+    )
+    assert _codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_a_case_shown_to_the_agency_is_logged_as_its_record(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    record_id = await _arrears(gateway, demo_config)
+    await _file(gateway, demo_config, ADVERSE_COMPANY.code, record_id)
+    assert gateway.app is not None
+    log = gateway.app.state.services.store.query_log
+    before = len(await log.for_subject(ADVERSE_COMPANY.code, 100, None))
+    body = await gateway.query(
+        "{ objectionQueue { objection { reason item } } }", headers=agency(demo_config)
+    )
+    assert body["data"]["objectionQueue"][0]["objection"]["item"] == "TAX_ARREARS"
+    after = await log.for_subject(ADVERSE_COMPANY.code, 100, None)
+    assert len(after) == before + 1
+    assert after[0].entry.items == ("TAX_ARREARS",)

@@ -92,3 +92,12 @@ def test_a_list_membership_the_gateway_holds_itself_counts_too() -> None:
     ended = replace(held, until=NOW - timedelta(days=1))
     state, _ = merge(parse_code(ORG), [record(PENALTY, ORG)], [ended], NOW, TODAY)
     assert not state.on_serious_dishonesty_list
+
+
+def test_a_revocation_the_source_reports_withdraws_the_record_from_its_day() -> None:
+    """003 art. 43: withdrawn from the day the source gives, not before."""
+    penalty = record(PENALTY, ORG)
+    for day, withdrawn in ((TODAY, True), (TODAY + timedelta(days=1), False)):
+        revoked = replace(penalty, withdrawn_on=day, withdrawal_reason="复议撤销")
+        _, (merged,) = merge(parse_code(ORG), [revoked], [], NOW, TODAY)
+        assert merged.withdrawn is withdrawn

@@ -217,6 +217,9 @@ def checkpointing(
 class CheckpointProblem:
     seq: int
     problem: str
+    # Only entries no checkpoint covers (never signed, or deleted): signing the
+    # head now is what fixes it, unlike a rewritten or forged chain.
+    coverage: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +291,7 @@ def _coverage_problems(
         f"entries {latest + 1} to {length} are covered by no signed checkpoint, though one "
         f"is due every {every} entries: deleted, or never signed (`audit checkpoint` signs now)"
     )
-    return [CheckpointProblem(latest + 1, problem)]
+    return [CheckpointProblem(latest + 1, problem, coverage=True)]
 
 
 class KeyFileError(ValueError):

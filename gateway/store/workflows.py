@@ -164,13 +164,21 @@ class Workflows:
         self.marks.invalidate(case.subject_code)
         await self._appended(before, seq)
 
-    async def forward(self, case_id: str, unit: str, actor: Actor, now: datetime) -> Objection:
+    async def forward(
+        self, case_id: str, unit: str, decide_by: date | None, actor: Actor, now: datetime
+    ) -> Objection:
+        """Forward an open objection to the provider unit ``unit`` (001 art. 34(2)),
+        due by ``decide_by`` when the profile gives the unit its own deadline."""
         async with self.engine.begin() as connection:
-            case = await self._open(connection, case_id)
+            case = await self._open(connection, case_id, CaseKind.OBJECTION)
             changed = replace(
-                case, status=CaseStatus.FORWARDED, forwarded_to=unit, forwarded_at=now
+                case,
+                status=CaseStatus.FORWARDED,
+                forwarded_to=unit,
+                forwarded_at=now,
+                decide_by=decide_by or case.decide_by,
             )
-            await _save(connection, changed)
+            await _save(connection, changed, case.status)
             before, seq = await _log(connection, changed, actor, now, [("FORWARDED", unit)])
         await self._appended(before, seq)
         return changed
@@ -179,12 +187,12 @@ class Workflows:
         self, case_id: str, upheld: bool, reason: str, actor: Actor, now: datetime, told: str
     ) -> Objection:
         async with self.engine.begin() as connection:
-            case = await self._open(connection, case_id)
+            case = await self._open(connection, case_id, CaseKind.OBJECTION)
             status = CaseStatus.UPHELD if upheld else CaseStatus.REJECTED
             changed = replace(
                 case, status=status, decided_at=now, decided_by=actor.code, decision_reason=reason
             )
-            await _save(connection, changed)
+            await _save(connection, changed, case.status)
             # The annotation ends with the case (000 art. 46).
             await _end_marks(connection, case.id, Mark.OBJECTION, now)
             if upheld:
@@ -235,12 +243,12 @@ class Workflows:
     ) -> Objection:
         """Approved: the record is repaired from ``now`` (003 art. 44, 004 art. 56)."""
         async with self.engine.begin() as connection:
-            case = await self._open(connection, case_id)
+            case = await self._open(connection, case_id, CaseKind.REPAIR)
             status = CaseStatus.APPROVED if approved else CaseStatus.REJECTED
             changed = replace(
                 case, status=status, decided_at=now, decided_by=actor.code, decision_reason=reason
             )
-            await _save(connection, changed)
+            await _save(connection, changed, case.status)
             await _end_marks(connection, case.id, Mark.REPAIR_PENDING, now)
             if approved:
                 await connection.execute(
@@ -401,7 +409,7 @@ class Workflows:
             return Verification(False, checked, checked + 1, "steps after this one are missing")
         return Verification(True, checked, hashes=hashes)
 
-    async def _open(self, connection: AsyncConnection, case_id: str) -> Objection:
+    async def _open(self, connection: AsyncConnection, case_id: str, kind: CaseKind) -> Objection:
         row = (
             (await connection.execute(select(cases).where(cases.c.id == case_id)))
             .mappings()
@@ -410,6 +418,8 @@ class Workflows:
         if row is None:
             raise KeyError(case_id)
         case = _case(row)
+        if case.kind is not kind:
+            raise KeyError(case_id)
         if not case.status.open:
             raise CaseConflict(f"the objection was already {case.status.value.lower()}")
         return case
@@ -493,10 +503,16 @@ async def _tell(
     )
 
 
-async def _save(connection: AsyncConnection, case: Objection) -> None:
+async def _save(connection: AsyncConnection, case: Objection, was: CaseStatus) -> None:
+    """Move ``case`` on from status ``was``, only if it still is there: of two
+    decisions made at once, one wins and the other is a conflict."""
     row = _case_row(case)
     del row["id"]
-    await connection.execute(update(cases).where(cases.c.id == case.id).values(**row))
+    result = await connection.execute(
+        update(cases).where(cases.c.id == case.id, cases.c.status == was.value).values(**row)
+    )
+    if result.rowcount != 1:
+        raise CaseConflict("the case was decided meanwhile")
 
 
 def _case_row(case: Objection) -> dict[str, object]:

@@ -339,3 +339,25 @@ def test_serve_beyond_loopback_refuses_a_development_audit_key(
     if key == "generated":
         assert "is a generated development key" in err
     assert DEV_KEY_MARK.decode().strip() not in err
+
+
+async def test_a_store_from_before_checkpoints_is_signed_then_verifies(
+    store: Store,
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """150 entries and no checkpoint (a store upgraded from revision 0003): verify says
+    so, checkpoint signs it (the chain itself verifies), and verify then passes."""
+    monkeypatch.setenv("CREDIT_GATEWAY_STORE_URL", store_url)
+    monkeypatch.setenv("CREDIT_GATEWAY_AUDIT_KEY_FILE", str(_key_file(tmp_path)))
+    base = ["--config", str(CONFIG), "--data", str(tmp_path), "audit"]
+    await store.query_log.append(_entries(150))
+    assert await asyncio.to_thread(main, [*base, "verify"]) == 1
+    assert "covered by no signed checkpoint" in capsys.readouterr().err
+    assert await asyncio.to_thread(main, [*base, "checkpoint"]) == 0
+    out = capsys.readouterr().out
+    assert "query log checkpoint signed at entry 150" in out
+    assert "workflow log is empty" in out
+    assert await asyncio.to_thread(main, [*base, "verify"]) == 0

@@ -19,8 +19,10 @@ import strawberry
 from strawberry import Info
 
 from gateway.codes import parse_code
+from gateway.config.rights import Step as RightsStep
 from gateway.errors import ErrorCode, bad_input, client_error
 from gateway.policy import case_refused, china_today, objection_refused
+from gateway.records import CreditRecord
 from gateway.store.workflows import (
     Actor,
     CaseConflict,
@@ -145,20 +147,8 @@ async def file_objection(info: Info[Context, None], data: FileObjectionInput) ->
         raise bad_input("An objection to this record is already open.", argument="recordId")
     profile = context.services.config.rights.active
     step = profile.objection.decide
-    deadline = add_working_days(context.today, step.days) if step else None
-    case = Objection(
-        id=str(uuid.uuid4()),
-        subject_code=code,
-        record_id=record.id,
-        item=record.item.code,
-        reason=reason,
-        evidence=evidence,
-        status=CaseStatus.ANNOTATED,
-        profile=profile.id,
-        filed_at=context.now,
-        decide_by=None if deadline is None else deadline.due_on,
-        official=True if deadline is None else deadline.official,
-    )
+    case = new_case(context, code, record, CaseKind.OBJECTION, reason, evidence, step)
+    deadline = None if case.decide_by is None else Deadline(case.decide_by, case.official)
     due = "" if deadline is None else f"，将于{deadline.due_on.isoformat()}前作出决定"
     told = (
         f"您对「{record.item.name}：{record.title}」提出的异议已于"
@@ -268,6 +258,33 @@ async def mark_read(info: Info[Context, None], ids: list[strawberry.ID]) -> int:
         raise bad_input(f"At most {MAX_IDS} notifications at once.", argument="ids")
     return await context.services.store.workflows.mark_read(
         code, [str(i) for i in ids], context.now
+    )
+
+
+def new_case(
+    context: Context,
+    code: str,
+    record: CreditRecord,
+    kind: CaseKind,
+    reason: str,
+    evidence: str | None,
+    step: RightsStep | None,
+) -> Objection:
+    """A case filed today about ``record``, due by ``step``'s working days if it has one."""
+    deadline = add_working_days(context.today, step.days) if step else None
+    return Objection(
+        id=str(uuid.uuid4()),
+        subject_code=code,
+        record_id=record.id,
+        item=record.item.code,
+        reason=reason,
+        evidence=evidence,
+        status=CaseStatus.ANNOTATED if kind is CaseKind.OBJECTION else CaseStatus.APPLIED,
+        profile=context.services.config.rights.active.id,
+        filed_at=context.now,
+        decide_by=None if deadline is None else deadline.due_on,
+        official=True if deadline is None else deadline.official,
+        kind=kind,
     )
 
 

@@ -11,8 +11,6 @@ the same REPAIR mark). No fee is charged (004 art. 56).
 
 from __future__ import annotations
 
-import uuid
-
 import strawberry
 from strawberry import Info
 
@@ -21,8 +19,7 @@ from gateway.domain import Category
 from gateway.errors import bad_input
 from gateway.policy import china_today
 from gateway.records import add_period
-from gateway.store.workflows import Actor, CaseConflict, CaseKind, CaseStatus, Objection
-from gateway.working_days import add_working_days
+from gateway.store.workflows import Actor, CaseConflict, CaseKind
 from resolvers.consents import subject_code_of
 from resolvers.context import Context
 from resolvers.enums import RepairOutcome
@@ -30,6 +27,7 @@ from resolvers.objections import (
     ObjectionType,
     agency_actor,
     cases_typed,
+    new_case,
     required_input,
     text_input,
 )
@@ -79,23 +77,8 @@ async def apply_for_repair(info: Info[Context, None], data: RepairInput) -> Obje
         raise bad_input(
             "A repair application for this record is already open.", argument="recordId"
         )
-    profile = context.services.config.rights.active
-    step = profile.repair.decide
-    deadline = add_working_days(context.today, step.days) if step else None
-    case = Objection(
-        id=str(uuid.uuid4()),
-        subject_code=code,
-        record_id=record.id,
-        item=record.item.code,
-        reason=correction,
-        evidence=evidence,
-        status=CaseStatus.APPLIED,
-        profile=profile.id,
-        filed_at=context.now,
-        decide_by=None if deadline is None else deadline.due_on,
-        official=True if deadline is None else deadline.official,
-        kind=CaseKind.REPAIR,
-    )
+    step = context.services.config.rights.active.repair.decide
+    case = new_case(context, code, record, CaseKind.REPAIR, correction, evidence, step)
     told = (
         f"您对「{record.item.name}：{record.title}」的信用修复申请已于"
         f"{context.today.isoformat()}受理，不收取任何费用（004 art. 56）。"

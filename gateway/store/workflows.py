@@ -146,17 +146,13 @@ class Workflows:
     async def file_objection(self, case: Objection, actor: Actor, told: str) -> None:
         async with self.engine.begin() as connection:
             await connection.execute(cases.insert().values(**_case_row(case)))
-            await connection.execute(
-                record_marks.insert().values(
-                    id=str(uuid.uuid4()),
-                    subject_code=case.subject_code,
-                    record_id=case.record_id,
-                    mark=Mark.OBJECTION.value,
-                    list_kind=None,
-                    since=utc(case.filed_at),
-                    until=None,
-                    reference=case.id,
-                )
+            await _add_mark(
+                connection,
+                case.subject_code,
+                case.record_id,
+                Mark.OBJECTION,
+                case.filed_at,
+                case.id,
             )
             steps = [("FILED", case.reason), ("ANNOTATED", None)]
             before, seq = await _log(connection, case, actor, case.filed_at, steps)
@@ -197,17 +193,8 @@ class Workflows:
             await _end_marks(connection, case.id, Mark.OBJECTION, now)
             if upheld:
                 # Upheld: the record is withdrawn from the file (003 art. 43).
-                await connection.execute(
-                    record_marks.insert().values(
-                        id=str(uuid.uuid4()),
-                        subject_code=case.subject_code,
-                        record_id=case.record_id,
-                        mark=Mark.WITHDRAWAL.value,
-                        list_kind=None,
-                        since=utc(now),
-                        until=None,
-                        reference=case.id,
-                    )
+                await _add_mark(
+                    connection, case.subject_code, case.record_id, Mark.WITHDRAWAL, now, case.id
                 )
             before, seq = await _log(connection, changed, actor, now, [(status.value, reason)])
             await _tell(connection, changed, seq, now, f"OBJECTION_{status.value}", told)
@@ -219,17 +206,13 @@ class Workflows:
         """A repair application (信用修复, 004 art. 55), to be decided by the agency."""
         async with self.engine.begin() as connection:
             await connection.execute(cases.insert().values(**_case_row(case)))
-            await connection.execute(
-                record_marks.insert().values(
-                    id=str(uuid.uuid4()),
-                    subject_code=case.subject_code,
-                    record_id=case.record_id,
-                    mark=Mark.REPAIR_PENDING.value,
-                    list_kind=None,
-                    since=utc(case.filed_at),
-                    until=None,
-                    reference=case.id,
-                )
+            await _add_mark(
+                connection,
+                case.subject_code,
+                case.record_id,
+                Mark.REPAIR_PENDING,
+                case.filed_at,
+                case.id,
             )
             before, seq = await _log(
                 connection, case, actor, case.filed_at, [("APPLIED", case.reason)]
@@ -251,17 +234,8 @@ class Workflows:
             await _save(connection, changed, case.status)
             await _end_marks(connection, case.id, Mark.REPAIR_PENDING, now)
             if approved:
-                await connection.execute(
-                    record_marks.insert().values(
-                        id=str(uuid.uuid4()),
-                        subject_code=case.subject_code,
-                        record_id=case.record_id,
-                        mark=Mark.REPAIR.value,
-                        list_kind=None,
-                        since=utc(now),
-                        until=None,
-                        reference=case.id,
-                    )
+                await _add_mark(
+                    connection, case.subject_code, case.record_id, Mark.REPAIR, now, case.id
                 )
             before, seq = await _log(connection, changed, actor, now, [(status.value, reason)])
             await _tell(connection, changed, seq, now, f"REPAIR_{status.value}", told)
@@ -275,18 +249,7 @@ class Workflows:
         """Shield a record at the subject's request (001 art. 35); the case id."""
         case = CaseRef(str(uuid.uuid4()), subject_code)
         async with self.engine.begin() as connection:
-            await connection.execute(
-                record_marks.insert().values(
-                    id=str(uuid.uuid4()),
-                    subject_code=subject_code,
-                    record_id=record_id,
-                    mark=Mark.SHIELD.value,
-                    list_kind=None,
-                    since=utc(now),
-                    until=None,
-                    reference=case.id,
-                )
-            )
+            await _add_mark(connection, subject_code, record_id, Mark.SHIELD, now, case.id)
             before, seq = await _log(connection, case, actor, now, [("SHIELDED", record_id)])
             await _tell(connection, case, seq, now, "SHIELDED", told)
         self.marks.invalidate(subject_code)
@@ -429,6 +392,29 @@ async def _head(connection: AsyncConnection) -> tuple[int, str]:
     query = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == WORKFLOW_HEAD)
     head = (await connection.execute(query)).one()
     return int(head.seq), str(head.hash)
+
+
+async def _add_mark(
+    connection: AsyncConnection,
+    subject_code: str,
+    record_id: str,
+    mark: Mark,
+    since: datetime,
+    case_id: str,
+) -> None:
+    """A mark on the record, in force from ``since``, made by the case ``case_id``."""
+    await connection.execute(
+        record_marks.insert().values(
+            id=str(uuid.uuid4()),
+            subject_code=subject_code,
+            record_id=record_id,
+            mark=mark.value,
+            list_kind=None,
+            since=utc(since),
+            until=None,
+            reference=case_id,
+        )
+    )
 
 
 async def _end_marks(connection: AsyncConnection, case_id: str, mark: Mark, now: datetime) -> None:

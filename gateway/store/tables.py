@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Integer,
     MetaData,
@@ -82,6 +83,13 @@ declarations = Table(
     Column("title", String(200), nullable=False),
     Column("details", Text, nullable=False),  # JSON object: detail key -> value
     Column("declared_at", DateTime(timezone=True), nullable=False),
+    # A commitment's performance, recorded by its accepting unit (001 art. 30,
+    # 004 art. 22): KEPT or BROKEN, on which day, with the unit's note.
+    Column("accepting_unit", String(64), nullable=True),  # a config/provider_units.toml code
+    Column("performance", String(16), nullable=True),
+    Column("performance_on", Date, nullable=True),
+    Column("performance_note", Text, nullable=True),
+    Column("performance_at", DateTime(timezone=True), nullable=True),
 )
 
 # The gateway's own marks (the record-state stage). On a record (``record_id``,
@@ -99,4 +107,5 @@ record_marks = Table(
     Column("since", DateTime(timezone=True), nullable=False),
     Column("until", DateTime(timezone=True), nullable=True),  # null: in force
     Column("reference", String(200), nullable=True),  # e.g. the decision behind it
+    Column("detail", Text, nullable=True),  # CORRECTION: JSON field -> corrected value
 )

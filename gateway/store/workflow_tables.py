@@ -1,5 +1,5 @@
-"""The tables of the subject-rights workflows (objection and repair cases), their log
-and notifications.
+"""The tables of the subject-rights workflows (objection and repair cases), their log,
+notifications (and their webhook outbox), the record watch and issued reports.
 
 Kept beside :mod:`gateway.store.tables`, on the same metadata.
 """
@@ -31,6 +31,7 @@ cases = Table(
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("decided_by", String(64), nullable=True),
     Column("decision_reason", Text, nullable=True),
+    Column("corrections", Text, nullable=True),  # JSON: field -> corrected value (004 art. 53)
 )
 
 # Every step of every case, hash-chained like the query log (head: audit_head id 2).
@@ -60,4 +61,36 @@ notifications = Table(
     Column("case_id", String(36), nullable=True),
     Column("text", Text, nullable=False),
     Column("read_at", DateTime(timezone=True), nullable=True),
+    Column("record_id", String(200), nullable=True),  # the record it tells of, if one
+    # The outbox of the configured webhook: delivered, or when to try again.
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Column("delivery_error", Text, nullable=True),
+)
+
+# What the subject was last told of each of its records that a source changed
+# on its own (listed, removed, withdrawn, corrected: 000 art. 45, 003 art. 42):
+# the record's state and a digest of its content, as last seen.
+record_watch = Table(
+    "record_watch",
+    metadata,
+    Column("subject_code", String(18), primary_key=True),
+    Column("record_id", String(200), primary_key=True),
+    Column("state", String(64), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+# Credit reports issued (001 art. 40): not their content, only what verifies one.
+issued_reports = Table(
+    "issued_reports",
+    metadata,
+    Column("number", String(40), primary_key=True),
+    Column("subject_code", String(18), nullable=False, index=True),
+    Column("viewer_kind", String(16), nullable=False),
+    Column("viewer_code", String(64), nullable=False),
+    Column("version", String(16), nullable=False),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("digest", String(64), nullable=False),  # SHA-256 of the report's content
 )

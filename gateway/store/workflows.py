@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -70,6 +70,8 @@ class Objection:
     decided_by: str | None = None
     decision_reason: str | None = None
     kind: CaseKind = CaseKind.OBJECTION
+    # An upheld objection's corrected fields (004 art. 53): detail key -> value.
+    corrections: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -505,6 +507,8 @@ def _case_row(case: Objection) -> dict[str, object]:
     row = {f.name: getattr(case, f.name) for f in fields(case)}
     row["status"] = case.status.value
     row["kind"] = case.kind.value
+    if case.corrections is not None:
+        row["corrections"] = json.dumps(dict(case.corrections), ensure_ascii=False)
     for key in ("filed_at", "forwarded_at", "decided_at"):
         value = row[key]
         row[key] = value if not isinstance(value, datetime) else moment(value)
@@ -518,6 +522,8 @@ def _case(row: object) -> Objection:
             values[key] = utc(values[key])
     values["status"] = CaseStatus(values["status"])
     values["kind"] = CaseKind(values["kind"])
+    if values["corrections"] is not None:
+        values["corrections"] = json.loads(values["corrections"])
     return Objection(**values)
 
 
@@ -531,7 +537,9 @@ def _step(row: object) -> Step:
 
 def _notification(row: object) -> Notification:
     values = dict(row)  # type: ignore[call-overload]
-    values.pop("seq")
+    for key in ("seq", "record_id", "attempts", "next_attempt_at", "delivered_at"):
+        values.pop(key)
+    values.pop("delivery_error")
     values["at"] = utc(values["at"])
     if values["read_at"] is not None:
         values["read_at"] = utc(values["read_at"])

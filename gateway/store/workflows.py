@@ -487,6 +487,8 @@ async def _tell(
             case_id=case.id,
             text=text,
             read_at=None,
+            # Due for the webhook at once, where one is configured (service/webhooks.py).
+            next_attempt_at=moment(at),
         )
     )
 

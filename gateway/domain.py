@@ -126,6 +126,9 @@ class RawRecord:
     # review or court, and why (003 art. 43): the record is then withdrawn.
     withdrawn_on: date | None = None
     withdrawal_reason: str | None = None
+    # The provider unit of this very record, when the source serves several units
+    # (a commitment's accepting unit, 001 art. 30): a config/provider_units.toml code.
+    provided_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,7 +135,8 @@ def _handles_case(viewer: Viewer, record: CreditRecord) -> bool:
     if viewer.kind is ViewerKind.AGENCY:
         return record.under_objection or record.repair_pending
     if viewer.kind is ViewerKind.PROVIDER:
-        return record.under_objection and record.source in viewer.sources
+        own = record.source in viewer.sources or record.provided_by == viewer.code
+        return record.under_objection and own
     return False
 
 
@@ -157,6 +158,16 @@ def case_refused(viewer: Viewer, forwarded_to: str | None = None) -> str | None:
             return None
         return "the objection was forwarded to another unit"
     return "objections are handled by the credit work agency (001 art. 34)"
+
+
+def performance_refused(viewer: Viewer, accepting_unit: str | None) -> str | None:
+    """Why ``viewer`` may not record whether a commitment was kept: only the unit it
+    was made to may (001 art. 30, 004 art. 22), never the subject itself."""
+    if viewer.kind is ViewerKind.PROVIDER and accepting_unit is not None:
+        if viewer.code == accepting_unit:
+            return None
+        return "the commitment was made to another unit"
+    return "a commitment's performance is recorded by the unit it was made to (001 art. 30)"
 
 
 def lifecycle(subject: SubjectState, record: CreditRecord, today: date) -> RecordStatus:

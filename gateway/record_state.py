@@ -16,7 +16,7 @@ from datetime import date, datetime
 from gateway.codes import SubjectCode
 from gateway.domain import ListKind, SubjectKind
 from gateway.policy import CHINA, SubjectState
-from gateway.records import CreditRecord
+from gateway.records import Correction, CreditRecord, Detail, typed_value
 from gateway.store.marks import Mark, RecordMark
 
 
@@ -29,6 +29,7 @@ def merge(
 ) -> tuple[SubjectState, list[CreditRecord]]:
     """The subject's state and its records with the marks in force at ``now``."""
     held: dict[str, dict[Mark, datetime]] = {}
+    corrected: dict[str, list[RecordMark]] = {}
     listed: dict[ListKind, date] = {}
     for mark in marks:
         if not mark.in_force(now):
@@ -36,9 +37,12 @@ def merge(
         if mark.record_id is not None:
             on = held.setdefault(mark.record_id, {})
             on[mark.mark] = min(on.get(mark.mark, mark.since), mark.since)
+            if mark.mark is Mark.CORRECTION and mark.detail:
+                corrected.setdefault(mark.record_id, []).append(mark)
         elif mark.mark is Mark.LISTING and mark.list_kind is not None:
             began = mark.since.date()
             listed[mark.list_kind] = min(listed.get(mark.list_kind, began), began)
+    records = [_corrected(r, corrected[r.id]) if r.id in corrected else r for r in records]
     merged = [_marked(r, held[r.id]) if r.id in held else r for r in records]
     # 003 art. 43: a record its source says was revoked is withdrawn from that day.
     merged = [
@@ -83,6 +87,29 @@ def subject_kind(code: SubjectCode, records: Iterable[CreditRecord]) -> SubjectK
     kind = next(registered, code.default_kind)
     # A registration row cannot turn an organisation's code into a person.
     return code.default_kind if kind is SubjectKind.NATURAL_PERSON else kind
+
+
+def _corrected(record: CreditRecord, marks: list[RecordMark]) -> CreditRecord:
+    """``record`` with the fields upheld objections corrected (004 art. 53), in order."""
+    fields = {f.key: f for f in record.item.fields}
+    details = {d.key: d for d in record.details}
+    corrections = list(record.corrections)
+    for mark in sorted(marks, key=lambda m: m.since):
+        for key, value in (mark.detail or {}).items():
+            field = fields.get(key)
+            if field is None:
+                continue  # the catalogue no longer has the field: nothing to show it in
+            corrected = typed_value(field.type, value)
+            before = details.get(key)
+            details[key] = Detail(
+                key, field.label, field.type, corrected, field.sensitive_financial
+            )
+            previous = None if before is None else before.value
+            on = mark.since.astimezone(CHINA).date()
+            corrections.append(Correction(key, field.label, field.type, previous, corrected, on))
+    order = [f.key for f in record.item.fields]
+    ordered = tuple(details[k] for k in order if k in details)
+    return replace(record, details=ordered, corrections=tuple(corrections))
 
 
 def _marked(record: CreditRecord, marks: dict[Mark, datetime]) -> CreditRecord:

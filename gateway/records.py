@@ -46,6 +46,18 @@ class Detail:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A detail an upheld objection corrected (004 art. 53): what it was, is, and since."""
+
+    key: str
+    label: str
+    type: DetailType
+    previous: DetailValue
+    corrected: DetailValue
+    on: date
+
+
+@dataclass(frozen=True, slots=True)
 class CreditRecord:
     """One normalised fact about one subject from one source."""
 
@@ -79,6 +91,11 @@ class CreditRecord:
     # An entry the gateway worked out itself: the rule, and the records behind it.
     rule: str | None = None
     basis_records: tuple[str, ...] = ()
+    # The provider unit (config/provider_units.toml code) of this very record, where
+    # its source serves several units: a commitment's accepting unit.
+    provided_by: str | None = None
+    # Details corrected by upheld objections, oldest first (``details`` has them applied).
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def category(self) -> Category:
@@ -140,6 +157,7 @@ class Normaliser:
             # Withdrawn from that day on: the record-state stage judges it (it knows today).
             withdrawn_on=raw.withdrawn_on,
             withdrawal_reason=raw.withdrawal_reason,
+            provided_by=raw.provided_by,
         )
 
     def _drop(self, raw: RawRecord, item: CatalogueItem) -> None:
@@ -195,13 +213,13 @@ def _kinds_of_code(code: str) -> frozenset[SubjectKind]:
 def _details(fields: tuple[DetailField, ...], raw: Mapping[str, DetailValue]) -> tuple[Detail, ...]:
     """Only the attributes the item declares, typed as it declares them."""
     return tuple(
-        Detail(f.key, f.label, f.type, _coerce(f.type, raw[f.key]), f.sensitive_financial)
+        Detail(f.key, f.label, f.type, typed_value(f.type, raw[f.key]), f.sensitive_financial)
         for f in fields
         if f.key in raw
     )
 
 
-def _coerce(kind: DetailType, value: DetailValue) -> DetailValue:
+def typed_value(kind: DetailType, value: DetailValue) -> DetailValue:
     """``value``, as the source's driver typed it, converted once to the declared type.
 
     Numbers keep being ints when the source gives an integer, so a NUMBER year

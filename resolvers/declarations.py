@@ -2,8 +2,9 @@
 
 A subject adds information about itself (000 art. 33, 004 art. 30); it is
 stored by the gateway, served back through the declarations source like any
-other record, and marked SELF_DECLARED (001 art. 15). Commitments carry their
-type and performance status (001 art. 30).
+other record, and marked SELF_DECLARED (001 art. 15). A commitment names the
+unit it is made to; that unit, not the subject, records whether it was kept
+(001 art. 30, 004 art. 22: `recordCommitmentPerformance`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import strawberry
 from strawberry import Info
 
 from gateway.codes import parse_code
+from gateway.config.provider_units import ProviderUnit
 from gateway.errors import ErrorCode, bad_input, client_error
 from gateway.records import applies_to
 from resolvers.consents import subject_code_of
@@ -43,17 +45,17 @@ class DeclareInput:
         default=None, description="For commitments: e.g. 主动型, 审批替代型."
     )
     accepting_unit: str | None = strawberry.field(
-        default=None, description="For commitments: the unit it was made to (受理单位)."
-    )
-    performance_status: str | None = strawberry.field(
-        default=None, description="For commitments: 履约中 (default), 全部履行 or 未履行."
+        default=None,
+        description="For commitments, required: the code of the unit it is made to (受理单位, "
+        "one of `config/provider_units.toml`), which later records whether it was kept.",
     )
 
 
 async def declare(info: Info[Context, None], data: DeclareInput) -> CreditRecordType:
     context = info.context
     code = subject_code_of(info)
-    details = _details(data)
+    unit = _accepting_unit(context, data)
+    details = _details(data, unit)
     item = str(data.kind.value)
     services = context.services
     declared = services.config.catalogue.get(item)
@@ -65,25 +67,44 @@ async def declare(info: Info[Context, None], data: DeclareInput) -> CreditRecord
         title=data.title.strip(),
         details=details,
         now=context.now,
+        accepting_unit=None if unit is None else unit.code,
     )
     # The gateway's own write: cached source data for this subject is stale now.
     services.sources.invalidate([code])
     context.forget(code)
     # Served back as every record is: through its source, the stage and the policy.
     view = await context.view(parse_code(code))
-    wanted = f"{_source_name(context, item)}:{declaration.id}"
+    wanted = f"{declarations_source(context, item)}:{declaration.id}"
     disclosed = next((d for d in view.records if d.record.id == wanted), None)
     if disclosed is None:
         raise client_error(
             ErrorCode.SOURCE_UNAVAILABLE,
             "The declaration was stored but could not be read back yet; it will appear "
             "in your records.",
-            source=_source_name(context, item),
+            source=declarations_source(context, item),
         )
     return record_type(disclosed)
 
 
-def _details(data: DeclareInput) -> dict[str, str]:
+def _accepting_unit(context: Context, data: DeclareInput) -> ProviderUnit | None:
+    code = (data.accepting_unit or "").strip()
+    if data.kind is DeclarationKind.DECLARATION:
+        if code:
+            raise bad_input(
+                "Only a commitment has an accepting unit.", argument="input.acceptingUnit"
+            )
+        return None
+    unit = context.services.config.provider_units.get(code)
+    if unit is None:
+        raise bad_input(
+            "Name the unit the commitment is made to by its code "
+            "(see `config/provider_units.toml`).",
+            argument="input.acceptingUnit",
+        )
+    return unit
+
+
+def _details(data: DeclareInput, unit: ProviderUnit | None) -> dict[str, str]:
     title, content = data.title.strip(), data.content.strip()
     if not 0 < len(title) <= 200:
         raise bad_input("title must have 1 to 200 characters.", argument="input.title")
@@ -95,13 +116,13 @@ def _details(data: DeclareInput) -> dict[str, str]:
         details = {
             "commitment_type": data.commitment_type or "主动型",
             "content": content,
-            "accepting_unit": data.accepting_unit or "",
-            "performance_status": data.performance_status or "履约中",
+            "accepting_unit": "" if unit is None else unit.name,
         }
     return {k: v.strip() for k, v in details.items() if v and v.strip()}
 
 
-def _source_name(context: Context, item: str) -> str:
+def declarations_source(context: Context, item: str) -> str:
+    """The declarations-kind source that serves ``item``."""
     for spec in context.services.config.sources:
         if spec.kind == "declarations" and item in spec.items:
             return spec.name

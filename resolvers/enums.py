@@ -17,6 +17,7 @@ from gateway.domain import (
     RecordStatus,
     SubjectKind,
 )
+from gateway.store.declarations import Performance
 from gateway.store.workflows import CaseKind, CaseStatus
 from gateway.viewer import ViewerKind
 
@@ -103,6 +104,15 @@ class RepairOutcome(StrEnum):
 
 
 _describe(
+    Performance,
+    "Whether a credit commitment was kept, as its accepting unit found (001 art. 30).",
+    {
+        "KEPT": "全部履行: the commitment was kept.",
+        "BROKEN": "未履行: it was broken; the subject gets an adverse record of it "
+        "(BROKEN_COMMITMENT, 001 art. 30, 004 art. 22).",
+    },
+)
+_describe(
     CaseKind,
     "What a case is about.",
     {
@@ -118,7 +128,8 @@ _describe(
         "ANNOTATED": "An objection filed, and the record annotated for every viewer.",
         "FORWARDED": "An objection forwarded to the provider unit to verify.",
         "APPLIED": "A repair applied for, to be decided.",
-        "UPHELD": "An objection upheld: the record is withdrawn (003 art. 43).",
+        "UPHELD": "An objection upheld: the record is corrected (004 art. 53) or withdrawn "
+        "(003 art. 43).",
         "APPROVED": "A repair approved: the record is no longer disclosed (004 art. 56).",
         "REJECTED": "Rejected, with written reasons (000 art. 46).",
     },
@@ -135,7 +146,7 @@ _describe(
     ObjectionOutcome,
     "How the agency decides an objection.",
     {
-        "UPHOLD": "The information is wrong: withdraw the record.",
+        "UPHOLD": "The information is wrong: correct the given details, or withdraw the record.",
         "REJECT": "The information stands; give the reasons.",
     },
 )

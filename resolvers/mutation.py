@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import strawberry
 from strawberry import Info
 
+from gateway.store.declarations import Performance
+from resolvers.commitments import CommitmentPerformance, record_performance
 from resolvers.consents import Consent, GrantConsentInput, GrantedConsent, grant_consent
 from resolvers.consents import revoke_consent as revoke
 from resolvers.context import Context
 from resolvers.declarations import DeclareInput, declare
 from resolvers.enums import ObjectionOutcome, RepairOutcome
 from resolvers.objections import (
+    CorrectionInput,
     FileObjectionInput,
     ObjectionType,
     decide_objection,
@@ -60,6 +64,26 @@ class Mutation:
         return await declare(info, input)
 
     @strawberry.mutation(
+        description="The unit a credit commitment was made to records whether it was kept "
+        "(001 art. 30, 004 art. 22), once; a broken commitment becomes an adverse record "
+        "on the subject's file, and the subject is told. That unit's operators only."
+    )
+    async def record_commitment_performance(
+        self,
+        info: Info[Context, None],
+        record_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The CREDIT_COMMITMENT record's id.")
+        ],
+        performance: Annotated[Performance, strawberry.argument(description="Kept or broken.")],
+        on: Annotated[date, strawberry.argument(description="The day the unit found it so.")],
+        note: Annotated[
+            str | None,
+            strawberry.argument(description="The unit's note; required when broken."),
+        ] = None,
+    ) -> CommitmentPerformance:
+        return await record_performance(info, str(record_id), performance, on, note)
+
+    @strawberry.mutation(
         description="Object to a record on your own file (异议, 000 art. 46, 001 art. 34, "
         "004 art. 52). It is annotated as under objection for every viewer at once, and "
         "decided within the working days of the configured regulation profile."
@@ -87,9 +111,10 @@ class Mutation:
         return await forward_objection(info, str(id), unit)
 
     @strawberry.mutation(
-        description="The credit work agency decides an objection, with written reasons: "
-        "upheld withdraws the record (003 art. 43); the subject is told either way. "
-        "Agency only."
+        description="The credit work agency, or the provider unit it was forwarded to, "
+        "decides an objection, with written reasons: upheld corrects the fields given in "
+        "`corrections` (004 art. 53) or, without any, withdraws the record (003 art. 43); "
+        "the subject is told either way."
     )
     async def decide_objection(
         self,
@@ -97,8 +122,14 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description="The case id.")],
         outcome: Annotated[ObjectionOutcome, strawberry.argument(description="The decision.")],
         reason: Annotated[str, strawberry.argument(description="Its reasons, in writing.")],
+        corrections: Annotated[
+            list[CorrectionInput] | None,
+            strawberry.argument(
+                description="For UPHOLD: the corrected details (at most 20); none withdraws."
+            ),
+        ] = None,
     ) -> ObjectionType:
-        return await decide_objection(info, str(id), outcome, reason)
+        return await decide_objection(info, str(id), outcome, reason, corrections or [])
 
     @strawberry.mutation(description="Mark your notifications read; returns how many changed.")
     async def mark_notifications_read(

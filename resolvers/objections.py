@@ -19,10 +19,11 @@ import strawberry
 from strawberry import Info
 
 from gateway.codes import parse_code
+from gateway.config.provider_units import ProviderUnit
 from gateway.config.rights import Step as RightsStep
 from gateway.errors import ErrorCode, bad_input, client_error
 from gateway.policy import case_refused, china_today, objection_refused
-from gateway.records import CreditRecord
+from gateway.records import CreditRecord, typed_value
 from gateway.store.workflows import (
     Actor,
     CaseConflict,
@@ -119,6 +120,15 @@ class FileObjectionInput:
     )
 
 
+@strawberry.input(description="A corrected detail of the record (004 art. 53).")
+class CorrectionInput:
+    key: str = strawberry.field(description="The detail's catalogue key, e.g. `fine_amount`.")
+    value: str = strawberry.field(
+        description="Its corrected value as text: a DATE as YYYY-MM-DD, MONEY and NUMBER as "
+        "a number, BOOLEAN as true or false (at most 2000 characters)."
+    )
+
+
 @strawberry.type(name="Notification", description="告知: something the subject is told.")
 class NotificationType:
     id: strawberry.ID = strawberry.field(description="Its id.")
@@ -173,7 +183,7 @@ async def forward_objection(info: Info[Context, None], case_id: str, unit: str) 
     existing = await store.objection(case_id)
     if existing is None or existing.kind is not CaseKind.OBJECTION:
         raise bad_input("No objection with that id.", argument="id")
-    if existing.record_id.split(":", 1)[0] not in provider.sources:
+    if not await _provided_by(context, existing, provider):
         raise bad_input(
             f"The record is not one of {provider.name}'s; forward it to the unit that provided it.",
             argument="unit",
@@ -191,7 +201,11 @@ async def forward_objection(info: Info[Context, None], case_id: str, unit: str) 
 
 
 async def decide_objection(
-    info: Info[Context, None], case_id: str, outcome: ObjectionOutcome, reason: str
+    info: Info[Context, None],
+    case_id: str,
+    outcome: ObjectionOutcome,
+    reason: str,
+    corrections: list[CorrectionInput],
 ) -> ObjectionType:
     context = info.context
     store = context.services.store.workflows
@@ -203,19 +217,57 @@ async def decide_objection(
     if existing is None or existing.kind is not CaseKind.OBJECTION:
         raise bad_input("No objection with that id.", argument="id")
     upheld = outcome is ObjectionOutcome.UPHOLD
-    told = (
-        f"您于{china_today(existing.filed_at).isoformat()}提出的异议经核查成立，"
-        f"相关信息已撤销（003 art. 43）：{reason}"
-        if upheld
-        else f"您于{china_today(existing.filed_at).isoformat()}提出的异议经核查不成立，"
-        f"理由：{reason}。如有异议，可依法申请行政复议或者提起行政诉讼。"
-    )
+    corrected = _corrections(context, existing, upheld, corrections)
+    filed = china_today(existing.filed_at).isoformat()
+    if not upheld:
+        told = (
+            f"您于{filed}提出的异议经核查不成立，理由：{reason}。"
+            "如有异议，可依法申请行政复议或者提起行政诉讼。"
+        )
+    elif corrected:
+        told = f"您于{filed}提出的异议经核查成立，相关信息已更正（004 art. 53）：{reason}"
+    else:
+        told = f"您于{filed}提出的异议经核查成立，相关信息已撤销（003 art. 43）：{reason}"
     try:
-        case = await store.decide(case_id, upheld, reason, actor, context.now, told)
+        case = await store.decide(
+            case_id, upheld, reason, actor, context.now, told, corrected or None
+        )
     except CaseConflict as exc:
         raise bad_input(f"Cannot decide: {exc}.", argument="id") from None
     context.forget(case.subject_code)
     return await _objection(context, case)
+
+
+MAX_CORRECTIONS = 20
+
+
+def _corrections(
+    context: Context, case: Objection, upheld: bool, given: list[CorrectionInput]
+) -> dict[str, str]:
+    """The corrected details, each a field of the record's item with a value of its type."""
+    if not given:
+        return {}
+    if not upheld:
+        raise bad_input("Only an upheld objection corrects the record.", argument="corrections")
+    if len(given) > MAX_CORRECTIONS:
+        raise bad_input(f"At most {MAX_CORRECTIONS} corrections.", argument="corrections")
+    item = context.services.config.catalogue.get(case.item)
+    fields = {} if item is None else {f.key: f for f in item.fields}
+    corrected: dict[str, str] = {}
+    for correction in given:
+        field = fields.get(correction.key)
+        if field is None:
+            raise bad_input(
+                f"{correction.key!r} is not a detail of {case.item}.", argument="corrections"
+            )
+        value = required_input(correction.value, "corrections.value")
+        if typed_value(field.type, value) is None:
+            raise bad_input(
+                f"{value!r} is not a {field.type.value} value for {field.key}.",
+                argument="corrections",
+            )
+        corrected[field.key] = value
+    return corrected
 
 
 async def my_objections(info: Info[Context, None]) -> list[ObjectionType]:
@@ -286,6 +338,16 @@ def new_case(
         official=True if deadline is None else deadline.official,
         kind=kind,
     )
+
+
+async def _provided_by(context: Context, case: Objection, unit: ProviderUnit) -> bool:
+    """Whether ``unit`` provided the record of ``case``: one of its sources holds it,
+    or the record names it (a commitment's accepting unit, 001 art. 30)."""
+    if case.record_id.split(":", 1)[0] in unit.sources:
+        return True
+    view = await context.view(parse_code(case.subject_code))
+    record = next((d.record for d in view.records if d.record.id == case.record_id), None)
+    return record is not None and record.provided_by == unit.code
 
 
 def agency_actor(context: Context, forwarded_to: str | None = None) -> Actor:

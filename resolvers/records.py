@@ -9,7 +9,7 @@ import strawberry
 
 from gateway.domain import Category, DetailType, Openness, Provenance, RecordStatus
 from gateway.policy import china_today
-from gateway.records import Detail
+from gateway.records import Correction, Detail
 from gateway.visibility import Disclosed
 from resolvers.catalogue import CatalogueItemType, item_type
 from resolvers.disclosure import Disclosing
@@ -24,6 +24,19 @@ class RecordDetailType:
     date: date | None = strawberry.field(description="The value when `type` is DATE.")
     number: float | None = strawberry.field(description="The value when MONEY or NUMBER.")
     flag: bool | None = strawberry.field(description="The value when `type` is BOOLEAN.")
+
+
+@strawberry.type(
+    name="RecordCorrection",
+    description="A detail corrected by an upheld objection (004 art. 53): before and after.",
+)
+class RecordCorrectionType:
+    key: str = strawberry.field(description="The corrected detail's catalogue key.")
+    previous: RecordDetailType | None = strawberry.field(
+        description="The value before (as the source gave it); null when it had none."
+    )
+    corrected: RecordDetailType = strawberry.field(description="The value since.")
+    corrected_on: date = strawberry.field(description="The day it was corrected, in China.")
 
 
 @strawberry.type(
@@ -66,6 +79,10 @@ class CreditRecordType(Disclosing):
     details: list[RecordDetailType] = strawberry.field(
         description="Typed attributes declared by the catalogue item; nothing else is returned."
     )
+    corrections: list[RecordCorrectionType] = strawberry.field(
+        description="What upheld objections corrected, oldest first; `details` shows the "
+        "corrected values."
+    )
 
     @classmethod
     def shows(cls, fields: frozenset[str]) -> bool:
@@ -77,10 +94,17 @@ class CreditRecordType(Disclosing):
 
 def record_type(disclosed: Disclosed) -> CreditRecordType:
     record, decision = disclosed.record, disclosed.decision
-    details = [
-        _detail(d)
-        for d in record.details
-        if not (decision.redact_sensitive and d.sensitive_financial)
+    hidden = (
+        {d.key for d in record.details if d.sensitive_financial}
+        if decision.redact_sensitive
+        else set()
+    )
+    details = [_detail(d) for d in record.details if d.key not in hidden]
+    sensitive = {f.key for f in record.item.fields if f.sensitive_financial}
+    corrections = [
+        _correction(c)
+        for c in record.corrections
+        if not (decision.redact_sensitive and c.key in sensitive)
     ]
     return CreditRecordType(
         disclosed_record=disclosed,
@@ -101,6 +125,18 @@ def record_type(disclosed: Disclosed) -> CreditRecordType:
         withdrawn_on=record.withdrawn_on,
         withdrawal_reason=record.withdrawal_reason,
         details=details,
+        corrections=corrections,
+    )
+
+
+def _correction(c: Correction) -> RecordCorrectionType:
+    before = None if c.previous is None else Detail(c.key, c.label, c.type, c.previous, False)
+    after = Detail(c.key, c.label, c.type, c.corrected, False)
+    return RecordCorrectionType(
+        key=c.key,
+        previous=None if before is None else _detail(before),
+        corrected=_detail(after),
+        corrected_on=c.on,
     )
 
 

@@ -233,7 +233,7 @@ async def test_a_declaration_is_served_at_once_despite_the_cache(
                     "kind": "COMMITMENT",
                     "title": "按时足额缴纳社会保险费承诺",
                     "content": "本单位承诺于2026年12月31日前结清欠缴的社会保险费",
-                    "acceptingUnit": "杭州市西湖区人力资源和社会保障局",
+                    "acceptingUnit": "11330106MB0123460E",
                     "commitmentType": "主动型",
                 }
             },

@@ -16,8 +16,8 @@ from adapters.errors import SourceUnavailable
 from adapters.protocol import Capabilities, EntriesRequest, FetchRequest, SearchRequest
 from gateway.config.reader import Table
 from gateway.config.resilience import RESILIENCE_KEYS
-from gateway.domain import RawRecord, SubjectHit
-from gateway.store.declarations import Declarations
+from gateway.domain import DetailValue, RawRecord, SubjectHit
+from gateway.store.declarations import Declaration, Declarations, Performance
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,9 @@ class DeclarationsSource:
         return Capabilities(items=self.config.items, searchable=False)
 
     async def fetch(self, request: FetchRequest) -> Mapping[str, Sequence[RawRecord]]:
+        """The declarations of ``request.codes``; a source serving BROKEN_COMMITMENT
+        also gives, for each commitment its accepting unit found broken, that
+        adverse record (001 art. 30)."""
         result: dict[str, list[RawRecord]] = {code: [] for code in request.codes}
         items = self.config.items if request.items is None else self.config.items & request.items
         if not items or not result:
@@ -59,18 +62,9 @@ class DeclarationsSource:
             raise SourceUnavailable(self.name, type(exc).__name__) from exc
         for d in found:
             if d.item in items:
-                result[d.subject_code].append(
-                    RawRecord(
-                        source=self.name,
-                        record_id=d.id,
-                        subject_code=d.subject_code,
-                        item=d.item,
-                        title=d.title,
-                        decided_on=d.declared_at.date(),
-                        occurred_on=d.declared_at.date(),
-                        details=dict(d.details),
-                    )
-                )
+                result[d.subject_code].append(_declared(self.name, d))
+            if BROKEN_COMMITMENT in items and d.performance is Performance.BROKEN:
+                result[d.subject_code].append(_broken(self.name, d))
         return result
 
     async def search(self, request: SearchRequest) -> Sequence[SubjectHit]:
@@ -81,3 +75,48 @@ class DeclarationsSource:
 
     async def aclose(self) -> None:
         """The store's engine belongs to the application; nothing to close here."""
+
+
+BROKEN_COMMITMENT = "BROKEN_COMMITMENT"
+
+# A commitment's performance as its details say it (the catalogue's labels).
+_PERFORMANCE = {None: "履约中", Performance.KEPT: "全部履行", Performance.BROKEN: "未履行"}
+
+
+def _declared(source: str, d: Declaration) -> RawRecord:
+    details: dict[str, DetailValue] = dict(d.details)
+    if d.item == "CREDIT_COMMITMENT":
+        # Recorded by the accepting unit, never by the subject (001 art. 30).
+        details["performance_status"] = _PERFORMANCE[d.performance]
+        details["performance_on"] = d.performance_on
+        details["performance_note"] = d.performance_note
+    return RawRecord(
+        source=source,
+        record_id=d.id,
+        subject_code=d.subject_code,
+        item=d.item,
+        title=d.title,
+        decided_on=d.declared_at.date(),
+        occurred_on=d.declared_at.date(),
+        details={k: v for k, v in details.items() if v is not None},
+        provided_by=d.accepting_unit,
+    )
+
+
+def _broken(source: str, d: Declaration) -> RawRecord:
+    """The adverse record of a broken commitment, found on ``performance_on``."""
+    keep = ("commitment_type", "content", "accepting_unit")
+    details: dict[str, DetailValue] = {k: d.details[k] for k in keep if k in d.details}
+    if d.performance_note:
+        details["performance_note"] = d.performance_note
+    return RawRecord(
+        source=source,
+        record_id=f"{d.id}:broken",
+        subject_code=d.subject_code,
+        item=BROKEN_COMMITMENT,
+        title=f"未履行信用承诺：{d.title}",
+        decided_on=d.performance_on,
+        occurred_on=d.performance_on,
+        details=details,
+        provided_by=d.accepting_unit,
+    )

@@ -6,13 +6,22 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.store.consents import utc
 from gateway.store.tables import declarations
+
+
+class Performance(StrEnum):
+    """Whether a credit commitment was kept, as its accepting unit found (001 art. 30)."""
+
+    KEPT = "KEPT"
+    BROKEN = "BROKEN"
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +32,12 @@ class Declaration:
     title: str
     details: Mapping[str, str]
     declared_at: datetime
+    # A commitment's accepting unit (a config/provider_units.toml code) and what
+    # that unit recorded of its performance (001 art. 30, 004 art. 22).
+    accepting_unit: str | None = None
+    performance: Performance | None = None
+    performance_on: date | None = None
+    performance_note: str | None = None
 
 
 class Declarations:
@@ -37,9 +52,16 @@ class Declarations:
         title: str,
         details: Mapping[str, str],
         now: datetime,
+        accepting_unit: str | None = None,
     ) -> Declaration:
         declaration = Declaration(
-            str(uuid.uuid4()), subject_code, item, title, dict(details), utc(now)
+            str(uuid.uuid4()),
+            subject_code,
+            item,
+            title,
+            dict(details),
+            utc(now),
+            accepting_unit=accepting_unit,
         )
         row = {
             "id": declaration.id,
@@ -48,24 +70,36 @@ class Declarations:
             "title": title,
             "details": json.dumps(declaration.details, ensure_ascii=False),
             "declared_at": declaration.declared_at,
+            "accepting_unit": accepting_unit,
         }
         async with self.engine.begin() as connection:
             await connection.execute(declarations.insert().values(**row))
         return declaration
+
+    async def get(self, declaration_id: str) -> Declaration | None:
+        query = select(declarations).where(declarations.c.id == declaration_id)
+        async with self.engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        return None if row is None else declaration_of(row)
 
     async def for_subjects(self, codes: Sequence[str]) -> list[Declaration]:
         """Every declaration of ``codes``, in one statement."""
         query = select(declarations).where(declarations.c.subject_code.in_(list(codes)))
         async with self.engine.connect() as connection:
             rows = await connection.execute(query.order_by(declarations.c.declared_at))
-            return [
-                Declaration(
-                    id=row.id,
-                    subject_code=row.subject_code,
-                    item=row.item,
-                    title=row.title,
-                    details=json.loads(row.details),
-                    declared_at=utc(row.declared_at),
-                )
-                for row in rows
-            ]
+            return [declaration_of(row) for row in rows]
+
+
+def declaration_of(row: Any) -> Declaration:
+    return Declaration(
+        id=row.id,
+        subject_code=row.subject_code,
+        item=row.item,
+        title=row.title,
+        details=json.loads(row.details),
+        declared_at=utc(row.declared_at),
+        accepting_unit=row.accepting_unit,
+        performance=None if row.performance is None else Performance(row.performance),
+        performance_on=row.performance_on,
+        performance_note=row.performance_note,
+    )

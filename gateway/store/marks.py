@@ -10,8 +10,9 @@ build on this table.
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -32,6 +33,7 @@ class Mark(StrEnum):
     WITHDRAWAL = "WITHDRAWAL"
     REPAIR_PENDING = "REPAIR_PENDING"  # a repair applied for, not yet decided
     LISTING = "LISTING"  # on a subject, with its list kind
+    CORRECTION = "CORRECTION"  # fields corrected by an upheld objection (004 art. 53)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,8 @@ class RecordMark:
     until: datetime | None = None
     reference: str | None = None
     list_kind: ListKind | None = None
+    # CORRECTION: the corrected fields, detail key -> value as the source would give it.
+    detail: Mapping[str, str] | None = None
 
     def in_force(self, now: datetime) -> bool:
         return self.since <= now and (self.until is None or now < self.until)
@@ -118,6 +122,7 @@ class RecordMarks:
                         until=None if row.until is None else utc(row.until),
                         reference=row.reference,
                         list_kind=None if row.list_kind is None else ListKind(row.list_kind),
+                        detail=None if row.detail is None else json.loads(row.detail),
                     )
                 )
         return {code: tuple(marks) for code, marks in found.items()}

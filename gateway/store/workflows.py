@@ -23,9 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gateway.store.checkpoints import AutoCheckpoint
 from gateway.store.consents import utc
+from gateway.store.declarations import Declaration, Performance, declaration_of
 from gateway.store.marks import Mark, RecordMarks
 from gateway.store.querylog import GENESIS, Verification, moment
-from gateway.store.tables import audit_head, record_marks
+from gateway.store.tables import audit_head, declarations, record_marks
 from gateway.store.workflow_tables import cases, notifications, workflow_log
 
 WORKFLOW_HEAD = 2  # the workflow log's row in audit_head (the query log's is 1)
@@ -182,27 +183,25 @@ class Workflows:
         return changed
 
     async def decide(
-        self, case_id: str, upheld: bool, reason: str, actor: Actor, now: datetime, told: str
+        self,
+        case_id: str,
+        upheld: bool,
+        reason: str,
+        actor: Actor,
+        now: datetime,
+        told: str,
+        corrections: Mapping[str, str] | None = None,
     ) -> Objection:
-        async with self.engine.begin() as connection:
-            case = await self._open(connection, case_id, CaseKind.OBJECTION)
-            status = CaseStatus.UPHELD if upheld else CaseStatus.REJECTED
-            changed = replace(
-                case, status=status, decided_at=now, decided_by=actor.code, decision_reason=reason
-            )
-            await _save(connection, changed, case.status)
-            # The annotation ends with the case (000 art. 46).
-            await _end_marks(connection, case.id, Mark.OBJECTION, now)
-            if upheld:
-                # Upheld: the record is withdrawn from the file (003 art. 43).
-                await _add_mark(
-                    connection, case.subject_code, case.record_id, Mark.WITHDRAWAL, now, case.id
-                )
-            before, seq = await _log(connection, changed, actor, now, [(status.value, reason)])
-            await _tell(connection, changed, seq, now, f"OBJECTION_{status.value}", told)
-        self.marks.invalidate(case.subject_code)
-        await self._appended(before, seq)
-        return changed
+        """Upheld: the record is corrected (``corrections``, 004 art. 53) or, without
+        any, withdrawn from the file (003 art. 43). The annotation ends with the case
+        (000 art. 46)."""
+        status = CaseStatus.UPHELD if upheld else CaseStatus.REJECTED
+        mark = None
+        if upheld:
+            mark = (Mark.CORRECTION, corrections) if corrections else (Mark.WITHDRAWAL, None)
+        return await self._close(
+            case_id, CaseKind.OBJECTION, status, Mark.OBJECTION, mark, reason, actor, now, told
+        )
 
     async def apply_repair(self, case: Objection, actor: Actor, told: str) -> None:
         """A repair application (信用修复, 004 art. 55), to be decided by the agency."""
@@ -227,23 +226,90 @@ class Workflows:
         self, case_id: str, approved: bool, reason: str, actor: Actor, now: datetime, told: str
     ) -> Objection:
         """Approved: the record is repaired from ``now`` (003 art. 44, 004 art. 56)."""
+        status = CaseStatus.APPROVED if approved else CaseStatus.REJECTED
+        mark = (Mark.REPAIR, None) if approved else None
+        return await self._close(
+            case_id, CaseKind.REPAIR, status, Mark.REPAIR_PENDING, mark, reason, actor, now, told
+        )
+
+    async def _close(
+        self,
+        case_id: str,
+        kind: CaseKind,
+        status: CaseStatus,
+        pending: Mark,
+        outcome: tuple[Mark, Mapping[str, str] | None] | None,
+        reason: str,
+        actor: Actor,
+        now: datetime,
+        told: str,
+    ) -> Objection:
+        """Decide an open case: its ``pending`` mark ends, the ``outcome`` mark (with
+        its detail) begins, the step is logged and the subject told, at once."""
         async with self.engine.begin() as connection:
-            case = await self._open(connection, case_id, CaseKind.REPAIR)
-            status = CaseStatus.APPROVED if approved else CaseStatus.REJECTED
+            case = await self._open(connection, case_id, kind)
             changed = replace(
-                case, status=status, decided_at=now, decided_by=actor.code, decision_reason=reason
+                case,
+                status=status,
+                decided_at=now,
+                decided_by=actor.code,
+                decision_reason=reason,
+                corrections=None if outcome is None else outcome[1],
             )
             await _save(connection, changed, case.status)
-            await _end_marks(connection, case.id, Mark.REPAIR_PENDING, now)
-            if approved:
+            await _end_marks(connection, case.id, pending, now)
+            if outcome is not None:
+                mark, detail = outcome
                 await _add_mark(
-                    connection, case.subject_code, case.record_id, Mark.REPAIR, now, case.id
+                    connection, case.subject_code, case.record_id, mark, now, case.id, detail
                 )
             before, seq = await _log(connection, changed, actor, now, [(status.value, reason)])
-            await _tell(connection, changed, seq, now, f"REPAIR_{status.value}", told)
+            await _tell(connection, changed, seq, now, f"{kind.value}_{status.value}", told)
         self.marks.invalidate(case.subject_code)
         await self._appended(before, seq)
         return changed
+
+    async def record_performance(
+        self,
+        declaration_id: str,
+        unit: str,
+        performance: Performance,
+        on: date,
+        note: str | None,
+        actor: Actor,
+        now: datetime,
+        told: str,
+    ) -> Declaration:
+        """The accepting unit ``unit`` records whether a commitment was kept (001
+        art. 30, 004 art. 22), once; logged and told like every step."""
+        async with self.engine.begin() as connection:
+            found = (
+                await connection.execute(
+                    select(declarations).where(declarations.c.id == declaration_id)
+                )
+            ).first()
+            if found is None or found.accepting_unit != unit:
+                raise KeyError(declaration_id)
+            result = await connection.execute(
+                update(declarations)
+                .where(declarations.c.id == declaration_id, declarations.c.performance.is_(None))
+                .values(
+                    performance=performance.value,
+                    performance_on=on,
+                    performance_note=note,
+                    performance_at=utc(now),
+                )
+            )
+            if result.rowcount != 1:
+                raise CaseConflict("its performance was already recorded")
+            case = CaseRef(declaration_id, found.subject_code)
+            step = f"COMMITMENT_{performance.value}"
+            before, seq = await _log(connection, case, actor, now, [(step, note)])
+            await _tell(connection, case, seq, now, step, told)
+        await self._appended(before, seq)
+        return replace(
+            declaration_of(found), performance=performance, performance_on=on, performance_note=note
+        )
 
     async def shield(
         self, subject_code: str, record_id: str, actor: Actor, now: datetime, told: str
@@ -386,7 +452,7 @@ class Workflows:
         if case.kind is not kind:
             raise KeyError(case_id)
         if not case.status.open:
-            raise CaseConflict(f"the objection was already {case.status.value.lower()}")
+            raise CaseConflict(f"the case was already {case.status.value.lower()}")
         return case
 
 
@@ -403,6 +469,7 @@ async def _add_mark(
     mark: Mark,
     since: datetime,
     case_id: str,
+    detail: Mapping[str, str] | None = None,
 ) -> None:
     """A mark on the record, in force from ``since``, made by the case ``case_id``."""
     await connection.execute(
@@ -415,6 +482,7 @@ async def _add_mark(
             since=utc(since),
             until=None,
             reference=case_id,
+            detail=None if detail is None else json.dumps(dict(detail), ensure_ascii=False),
         )
     )
 

@@ -299,7 +299,10 @@ async def objection_queue(
 
 async def my_notifications(info: Info[Context, None], unread_only: bool) -> list[NotificationType]:
     code = subject_code_of(info)
-    found = await info.context.services.store.workflows.notifications(code, unread_only)
+    store = info.context.services.store
+    # From now on the subject is told what its sources change (service/sweeper.py).
+    await store.record_watch.enrol(code, info.context.now)
+    found = await store.workflows.notifications(code, unread_only)
     return [_notification(n) for n in found]
 
 

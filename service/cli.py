@@ -106,6 +106,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     checkpoint.set_defaults(handler=_audit_checkpoint)
 
+    notify = commands.add_parser("notify", help="notification tools")
+    notify_commands = notify.add_subparsers(required=True, metavar="ACTION")
+    sweep = notify_commands.add_parser(
+        "sweep",
+        help="look once at every watched subject's records and tell each what its sources "
+        "changed (listed, removed, withdrawn, corrected); for cron",
+    )
+    sweep.set_defaults(handler=_notify_sweep)
+
     bureau = commands.add_parser("bureau-sim", help="serve the simulated credit bureau")
     add_simulator_arguments(bureau)
     bureau.set_defaults(handler=run_simulator_from_args)
@@ -188,6 +197,27 @@ def _migrate(args: argparse.Namespace) -> int:
     config = _config_or_exit(args)
     asyncio.run(_with_store(config, lambda store: store.migrate()))
     print(f"store at {_safe(config.settings.store_url)} is at the newest revision")
+    return 0
+
+
+def _notify_sweep(args: argparse.Namespace) -> int:
+    from adapters.fanout import SourceSet
+    from adapters.kinds import Resources
+    from gateway.records import Normaliser
+    from service.sweeper import Sweeper
+
+    config = _config_or_exit(args)
+
+    async def sweep(store: Store) -> int:
+        await store.migrate()
+        sources = SourceSet.build(config.sources, Normaliser(config.catalogue), Resources(store))
+        try:
+            return await Sweeper(config, sources, store, lambda: datetime.now(UTC)).sweep()
+        finally:
+            await sources.aclose()
+
+    told = asyncio.run(_with_store(config, sweep))
+    print(f"told subjects of {told} source events")
     return 0
 
 

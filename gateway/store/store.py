@@ -10,6 +10,7 @@ from gateway.store.engine import store_engine
 from gateway.store.marks import RecordMarks
 from gateway.store.migrate import upgrade
 from gateway.store.querylog import QueryLog
+from gateway.store.record_watch import RecordWatch
 from gateway.store.workflows import Workflows
 
 
@@ -23,6 +24,7 @@ class Store:
         self.declarations = Declarations(engine)
         self.marks = RecordMarks(engine)
         self.workflows = Workflows(engine, self.marks)
+        self.record_watch = RecordWatch(engine, self.workflows)
 
     @classmethod
     def open(cls, url: str) -> Store:

@@ -138,7 +138,7 @@ class Workflows:
         async with self.engine.connect() as connection:
             return await _head(connection)
 
-    async def _appended(self, before: int, seq: int) -> None:
+    async def appended(self, before: int, seq: int) -> None:
         """After a transaction that logged steps ``before``+1 .. ``seq`` committed."""
         if self.checkpointing is not None:
             # The head as it stands now (another process may have appended since):
@@ -158,10 +158,10 @@ class Workflows:
                 case.id,
             )
             steps = [("FILED", case.reason), ("ANNOTATED", None)]
-            before, seq = await _log(connection, case, actor, case.filed_at, steps)
-            await _tell(connection, case, seq, case.filed_at, "OBJECTION_ANNOTATED", told)
+            before, seq = await append_steps(connection, case, actor, case.filed_at, steps)
+            await tell_subject(connection, case, seq, case.filed_at, "OBJECTION_ANNOTATED", told)
         self.marks.invalidate(case.subject_code)
-        await self._appended(before, seq)
+        await self.appended(before, seq)
 
     async def forward(
         self, case_id: str, unit: str, decide_by: date | None, actor: Actor, now: datetime
@@ -178,8 +178,8 @@ class Workflows:
                 decide_by=decide_by or case.decide_by,
             )
             await _save(connection, changed, case.status)
-            before, seq = await _log(connection, changed, actor, now, [("FORWARDED", unit)])
-        await self._appended(before, seq)
+            before, seq = await append_steps(connection, changed, actor, now, [("FORWARDED", unit)])
+        await self.appended(before, seq)
         return changed
 
     async def decide(
@@ -215,12 +215,12 @@ class Workflows:
                 case.filed_at,
                 case.id,
             )
-            before, seq = await _log(
+            before, seq = await append_steps(
                 connection, case, actor, case.filed_at, [("APPLIED", case.reason)]
             )
-            await _tell(connection, case, seq, case.filed_at, "REPAIR_APPLIED", told)
+            await tell_subject(connection, case, seq, case.filed_at, "REPAIR_APPLIED", told)
         self.marks.invalidate(case.subject_code)
-        await self._appended(before, seq)
+        await self.appended(before, seq)
 
     async def decide_repair(
         self, case_id: str, approved: bool, reason: str, actor: Actor, now: datetime, told: str
@@ -263,10 +263,10 @@ class Workflows:
                 await _add_mark(
                     connection, case.subject_code, case.record_id, mark, now, case.id, detail
                 )
-            before, seq = await _log(connection, changed, actor, now, [(status.value, reason)])
-            await _tell(connection, changed, seq, now, f"{kind.value}_{status.value}", told)
+            before, seq = await append_steps(connection, changed, actor, now, [(status.value, reason)])
+            await tell_subject(connection, changed, seq, now, f"{kind.value}_{status.value}", told)
         self.marks.invalidate(case.subject_code)
-        await self._appended(before, seq)
+        await self.appended(before, seq)
         return changed
 
     async def record_performance(
@@ -304,9 +304,9 @@ class Workflows:
                 raise CaseConflict("its performance was already recorded")
             case = CaseRef(declaration_id, found.subject_code)
             step = f"COMMITMENT_{performance.value}"
-            before, seq = await _log(connection, case, actor, now, [(step, note)])
-            await _tell(connection, case, seq, now, step, told)
-        await self._appended(before, seq)
+            before, seq = await append_steps(connection, case, actor, now, [(step, note)])
+            await tell_subject(connection, case, seq, now, step, told)
+        await self.appended(before, seq)
         return replace(
             declaration_of(found), performance=performance, performance_on=on, performance_note=note
         )
@@ -318,10 +318,10 @@ class Workflows:
         case = CaseRef(str(uuid.uuid4()), subject_code)
         async with self.engine.begin() as connection:
             await _add_mark(connection, subject_code, record_id, Mark.SHIELD, now, case.id)
-            before, seq = await _log(connection, case, actor, now, [("SHIELDED", record_id)])
-            await _tell(connection, case, seq, now, "SHIELDED", told)
+            before, seq = await append_steps(connection, case, actor, now, [("SHIELDED", record_id)])
+            await tell_subject(connection, case, seq, now, "SHIELDED", told)
         self.marks.invalidate(subject_code)
-        await self._appended(before, seq)
+        await self.appended(before, seq)
         return case.id
 
     async def unshield(
@@ -342,10 +342,10 @@ class Workflows:
                 )
                 .values(until=utc(now))
             )
-            before, seq = await _log(connection, case, actor, now, [("UNSHIELDED", record_id)])
-            await _tell(connection, case, seq, now, "UNSHIELDED", told)
+            before, seq = await append_steps(connection, case, actor, now, [("UNSHIELDED", record_id)])
+            await tell_subject(connection, case, seq, now, "UNSHIELDED", told)
         self.marks.invalidate(subject_code)
-        await self._appended(before, seq)
+        await self.appended(before, seq)
         return case.id
 
     async def objection(self, case_id: str) -> Objection | None:
@@ -502,7 +502,7 @@ def step_hash(step: Step, prev: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def _log(
+async def append_steps(
     connection: AsyncConnection,
     case: Objection | CaseRef,
     actor: Actor,
@@ -536,13 +536,14 @@ async def _log(
     return before, seq
 
 
-async def _tell(
+async def tell_subject(
     connection: AsyncConnection,
     case: Objection | CaseRef,
     seq: int,
     at: datetime,
     kind: str,
     text: str,
+    record_id: str | None = None,
 ) -> None:
     """Tell the subject of the step ``seq`` of the workflow log."""
     await connection.execute(
@@ -555,6 +556,7 @@ async def _tell(
             case_id=case.id,
             text=text,
             read_at=None,
+            record_id=record_id,
             # Due for the webhook at once, where one is configured (service/webhooks.py).
             next_attempt_at=moment(at),
         )

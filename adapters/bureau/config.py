@@ -49,6 +49,10 @@ class RecordMapping:
     # An array of {"role", "name", "code"} objects: the persons a list entry
     # names as responsible (004 art. 44).
     responsible_field: str | None = None
+    # When the bureau says the record was revoked or corrected by review or court,
+    # and why (003 art. 43): the record is withdrawn from that day.
+    withdrawn_field: str | None = None
+    withdrawal_reason_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +134,8 @@ _MAPPING_KEYS = {
     "ended_field",
     "details",
     "responsible_field",
+    "withdrawn_field",
+    "withdrawal_reason_field",
 }
 
 
@@ -193,6 +199,8 @@ def _mapping(t: Table) -> RecordMapping:
         ended_field=t.opt_string("ended_field"),
         details=detail_mapping(t.table("details"), "field"),
         responsible_field=t.opt_string("responsible_field"),
+        withdrawn_field=t.opt_string("withdrawn_field"),
+        withdrawal_reason_field=t.opt_string("withdrawal_reason_field"),
     )
 
 

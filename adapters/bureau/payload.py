@@ -84,6 +84,8 @@ class RecordReader:
             details=_details(raw, mapping),
             origin=record_type,
             responsible=_responsible(raw, mapping.responsible_field),
+            withdrawn_on=_date(raw, mapping.withdrawn_field),
+            withdrawal_reason=_text(raw, mapping.withdrawal_reason_field),
         )
 
 

@@ -10,7 +10,9 @@ Recomputing every later hash as well is caught by the signed checkpoints
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import logging
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
@@ -26,6 +28,8 @@ from gateway.store.checkpoints import moment as moment
 from gateway.store.tables import audit_head, query_log
 
 QUERY_LOG_HEAD = 1  # the query log's row in audit_head
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,33 +78,79 @@ class QueryLog:
     def __init__(self, engine: AsyncEngine, checkpointing: AutoCheckpoint | None = None) -> None:
         self.engine = engine
         self.checkpointing = checkpointing
+        # Group commit: appends that arrive while one transaction is being written
+        # wait for the next, and are all written in it (one lock, one commit).
+        self._pending: list[tuple[Sequence[LogEntry], asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+        self.transactions = 0  # committed, for tests and /metrics
 
     async def append(self, entries: Sequence[LogEntry]) -> None:
-        """Append ``entries`` atomically, in one transaction for the whole request."""
+        """Append ``entries`` atomically; return once they are committed.
+
+        The appends of concurrent requests are grouped into one transaction, in
+        the order they arrived. If it fails, each request's entries are tried on
+        their own, so one request's failure is that request's alone; a request
+        whose entries were not written gets the error (and is answered with none
+        of what it would have disclosed).
+        """
         if not entries:
             return
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((entries, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_pending())
+        await asyncio.shield(done)
+
+    async def _write_pending(self) -> None:
+        while self._pending:
+            group, self._pending = self._pending, []
+            try:
+                await self._write([entries for entries, _ in group])
+            except Exception as exc:
+                if len(group) == 1:
+                    _settle(group, exc)
+                    continue
+                for one in group:
+                    try:
+                        await self._write([one[0]])
+                    except Exception as alone:
+                        _settle([one], alone)
+                    else:
+                        _settle([one], None)
+            else:
+                _settle(group, None)
+
+    async def _write(self, batches: Sequence[Sequence[LogEntry]]) -> None:
+        count = sum(len(entries) for entries in batches)
         async with self.engine.begin() as connection:
             # Moving the head first takes its write lock, so appends from
             # several gateway processes queue up instead of forking the chain.
             await connection.execute(
                 update(audit_head)
                 .where(audit_head.c.id == QUERY_LOG_HEAD)
-                .values(seq=audit_head.c.seq + len(entries))
+                .values(seq=audit_head.c.seq + count)
             )
             head_seq, prev = await _head(connection)
-            seq = before = head_seq - len(entries)
+            seq = before = head_seq - count
             rows = []
-            for entry in entries:
-                seq += 1
-                digest = entry_hash(seq, prev, entry)
-                rows.append(_row(seq, prev, digest, entry))
-                prev = digest
+            for entries in batches:
+                for entry in entries:
+                    seq += 1
+                    digest = entry_hash(seq, prev, entry)
+                    rows.append(_row(seq, prev, digest, entry))
+                    prev = digest
             await connection.execute(query_log.insert(), rows)
             await connection.execute(
                 update(audit_head).where(audit_head.c.id == QUERY_LOG_HEAD).values(hash=prev)
             )
+        self.transactions += 1
         if self.checkpointing is not None:
-            await self.checkpointing.appended(self.chain, before, seq, prev)
+            # After the commit: the entries stand whatever happens to the signature
+            # (the next checkpoint covers them); a failure here is not the write's.
+            try:
+                await self.checkpointing.appended(self.chain, before, seq, prev)
+            except Exception:
+                log.exception("signing a query-log checkpoint failed; the next one covers it")
 
     async def head(self) -> tuple[int, str]:
         async with self.engine.connect() as connection:
@@ -140,6 +190,18 @@ class QueryLog:
         if head_seq != checked or head_hash != prev:
             return Verification(False, checked, checked + 1, "entries after this one are missing")
         return Verification(True, checked, hashes=hashes)
+
+
+def _settle(
+    group: Sequence[tuple[Sequence[LogEntry], asyncio.Future[None]]], error: Exception | None
+) -> None:
+    for _, done in group:
+        if done.done():
+            continue
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
 
 
 async def _head(connection: AsyncConnection) -> tuple[int, str]:

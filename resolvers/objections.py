@@ -40,6 +40,7 @@ from resolvers.consents import subject_code_of
 from resolvers.context import Context
 from resolvers.disclosure import Disclosing
 from resolvers.enums import ObjectionOutcome
+from resolvers.pagination import check_first
 from resolvers.records import CreditRecordType, record_type
 
 MAX_TEXT = 2000
@@ -277,24 +278,46 @@ async def my_objections(info: Info[Context, None]) -> list[ObjectionType]:
     return await cases_typed(context, cases)
 
 
+MAX_QUEUE_PAGE = 200
+
+
 async def objection_queue(
-    info: Info[Context, None], overdue_only: bool, kind: CaseKind = CaseKind.OBJECTION
+    info: Info[Context, None],
+    overdue_only: bool,
+    kind: CaseKind = CaseKind.OBJECTION,
+    first: int = 50,
+    after: str | None = None,
 ) -> list[QueuedObjection]:
     context = info.context
     viewer = context.viewer
     agency_actor(context, viewer.code if viewer.kind is ViewerKind.PROVIDER else None)
+    check_first(first, MAX_QUEUE_PAGE)
     cases = await context.services.store.workflows.open_objections(kind)
     if viewer.kind is ViewerKind.PROVIDER:
         # An operator's queue: the objections forwarded to its unit (001 art. 34(2)).
         cases = [c for c in cases if c.forwarded_to == viewer.code]
-    typed = await cases_typed(context, cases)
+    if overdue_only:
+        cases = [c for c in cases if _overdue(c, context.today)]
+    if after is not None:
+        ids = [c.id for c in cases]
+        if after not in ids:
+            raise bad_input(
+                "`after` is not a case of this queue (it may have been decided).",
+                argument="after",
+            )
+        cases = cases[ids.index(after) + 1 :]
+    # Only this page's records are looked up (and logged).
+    typed = await cases_typed(context, cases[:first])
     return [
         QueuedObjection(
             objection=case, record=None if case.shown is None else record_type(case.shown)
         )
         for case in typed
-        if case.overdue or not overdue_only
     ]
+
+
+def _overdue(case: Objection, today: date) -> bool:
+    return case.decide_by is not None and overdue(Deadline(case.decide_by, case.official), today)
 
 
 async def my_notifications(info: Info[Context, None], unread_only: bool) -> list[NotificationType]:
@@ -394,7 +417,6 @@ async def cases_typed(context: Context, cases: list[Objection]) -> list[Objectio
         step = None if rights is None else rights.decide
         if case.status is CaseStatus.FORWARDED and profile and profile.objection.provider_decide:
             step = profile.objection.provider_decide
-        deadline = None if case.decide_by is None else Deadline(case.decide_by, case.official)
         typed.append(
             ObjectionType(
                 case=case,
@@ -411,9 +433,7 @@ async def cases_typed(context: Context, cases: list[Objection]) -> list[Objectio
                 decide_by=case.decide_by,
                 deadline_official=case.official,
                 deadline_article=None if step is None else step.article,
-                overdue=case.status.open
-                and deadline is not None
-                and overdue(deadline, context.today),
+                overdue=case.status.open and _overdue(case, context.today),
                 forwarded_to=case.forwarded_to,
                 decided_at=case.decided_at,
                 decision_reason=case.decision_reason,

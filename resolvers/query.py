@@ -107,8 +107,17 @@ class Query:
         kind: Annotated[
             CaseKind, strawberry.argument(description="Objections, or repair applications.")
         ] = CaseKind.OBJECTION,
+        first: Annotated[
+            int, strawberry.argument(description="How many cases, 1 to 200 (the soonest due).")
+        ] = 50,
+        after: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The last case id of the previous page."),
+        ] = None,
     ) -> list[QueuedObjection]:
-        return await objection_queue(info, overdue_only, kind)
+        return await objection_queue(
+            info, overdue_only, kind, first, None if after is None else str(after)
+        )
 
     @strawberry.field(
         description="The caller: a subject's own file, consents and query log. "

@@ -577,3 +577,26 @@ async def test_a_case_shown_to_the_agency_is_logged_as_its_record(
     after = await log.for_subject(ADVERSE_COMPANY.code, 100, None)
     assert len(after) == before + 1
     assert after[0].entry.items == ("TAX_ARREARS",)
+
+
+async def test_the_queue_pages_soonest_due_first(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    own = viewers.subject(demo_config.auth, ADVERSE_COMPANY.code)
+    records = await _records(
+        gateway, ADVERSE_COMPANY.code, ["ADM_PENALTY", "TAX_ARREARS", "JUDGMENT_DEFAULTER"], own
+    )
+    adverse = [r["id"] for r in records if r["status"] == "ACTIVE"][:3]
+    for record_id in adverse:
+        assert "errors" not in await _file(gateway, demo_config, ADVERSE_COMPANY.code, record_id)
+    page = """query($first: Int!, $after: ID) { objectionQueue(first: $first, after: $after) {
+      objection { id recordId } } }"""
+    boss = agency(demo_config)
+    one = (await gateway.query(page, {"first": 2}, boss))["data"]["objectionQueue"]
+    assert len(one) == 2
+    last = one[-1]["objection"]["id"]
+    two = (await gateway.query(page, {"first": 2, "after": last}, boss))["data"]["objectionQueue"]
+    shown = [q["objection"]["recordId"] for q in one + two]
+    assert sorted(shown) == sorted(adverse)
+    for bad in ({"first": 0}, {"first": 201}, {"first": 2, "after": "no-such-case"}):
+        assert _codes(await gateway.query(page, bad, boss)) == ["BAD_USER_INPUT"]

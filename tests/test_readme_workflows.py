@@ -1,4 +1,4 @@
-"""The README's walk through an objection, a repair and what the subject is told.
+"""The README's walk through an objection, a repair, a commitment and what the subject is told.
 
 Each ```sh block of the section that calls `gql` is run in order, as the viewer its
 `Authorization` header names, and the ```json block after it must be the answer
@@ -25,8 +25,8 @@ STEPS = re.findall(
 )
 
 
-def test_the_walk_has_its_six_steps() -> None:
-    assert len(STEPS) == 6
+def test_the_walk_has_its_eight_steps() -> None:
+    assert len(STEPS) == 8
 
 
 async def test_each_step_gives_the_answer_shown(
@@ -37,6 +37,9 @@ async def test_each_step_gives_the_answer_shown(
         "SELF": viewers.subject(auth, ADVERSE_COMPANY.code),
         "AGENCY": viewers.headers(
             mint(auth, "agency", "11330100MB1234567X", name="杭州市公共信用信息中心")
+        ),
+        "HR": viewers.headers(
+            mint(auth, "provider", "11330106MB0123460E", name="杭州市西湖区人力资源和社会保障局")
         ),
     }
     case_id = ""

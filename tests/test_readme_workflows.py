@@ -1,4 +1,4 @@
-"""The README's walk through an objection, a repair, a commitment and what the subject is told.
+"""The README's walk through an objection, a repair, a commitment, a shield and what the subject is told.
 
 Each ```sh block of the section that calls `gql` is run in order, as the viewer its
 `Authorization` header names, and the ```json block after it must be the answer
@@ -25,8 +25,8 @@ STEPS = re.findall(
 )
 
 
-def test_the_walk_has_its_eight_steps() -> None:
-    assert len(STEPS) == 8
+def test_the_walk_has_its_nine_steps() -> None:
+    assert len(STEPS) == 9
 
 
 async def test_each_step_gives_the_answer_shown(

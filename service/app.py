@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -32,6 +33,8 @@ from service.http.cors import JsonCORSMiddleware
 from service.http.endpoint import GraphQLEndpoint
 from service.http.graphiql import assets_mount, graphiql_page
 from service.http.persisted import PersistedDocuments
+from service.sweeper import Sweeper
+from service.webhooks import WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,10 @@ def create_app(
         sources = SourceSet.build(config.sources, Normaliser(config.catalogue), Resources(store))
         verifier = TokenVerifier(config.auth)
         app.state.services = Services(config, sources, store, verifier, clock)
+        # None without a webhook URL: nothing is pushed (service/webhooks.py).
+        webhooks = WebhookDelivery.start(config.settings.notifications, store.engine, clock)
+        app.state.webhooks = webhooks
+        sweeper = _sweeping(config, sources, store, clock)
         if tune_gc:
             gc.collect()
             gc.freeze()
@@ -75,6 +82,11 @@ def create_app(
         try:
             yield
         finally:
+            if sweeper is not None:
+                sweeper.cancel()
+                await asyncio.gather(sweeper, return_exceptions=True)
+            if webhooks is not None:
+                await webhooks.aclose()
             await sources.aclose()
             await verifier.aclose()
             for chain in (store.query_log, store.workflows):
@@ -130,17 +142,29 @@ def create_app(
     return app
 
 
+def _sweeping(
+    config: GatewayConfig, sources: SourceSet, store: Store, clock: Callable[[], datetime]
+) -> asyncio.Task[None] | None:
+    """The look at watched subjects' records every ``sweep_every_s`` (service/sweeper.py)."""
+    every = config.settings.notifications.sweep_every_s
+    if every <= 0:
+        return None
+    return asyncio.create_task(Sweeper(config, sources, store, clock).run(every))
+
+
 async def _health(request: Request) -> Response:
     services: Services = request.app.state.services
     return JSONResponse({"status": "ok", "sources": sorted(services.sources.specs)})
 
 
 async def _metrics(request: Request) -> Response:
-    """Per-source calls, failures, latency, cache hit ratio and breaker state."""
+    """Per-source calls, failures, latency, cache hit ratio and breaker state; the
+    webhook's delivered, retried and given-up notifications where one is configured."""
     services: Services = request.app.state.services
-    return Response(
-        orjson.dumps({"sources": services.sources.metrics()}), media_type="application/json"
-    )
+    body: dict[str, object] = {"sources": services.sources.metrics()}
+    if (webhooks := request.app.state.webhooks) is not None:
+        body["webhook"] = webhooks.metrics()
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

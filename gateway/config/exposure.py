@@ -7,8 +7,11 @@ who has this repository mint a government unit's token, so `serve` refuses.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from gateway.auth.settings import DEV_SECRET_ENV
 from gateway.config.loader import GatewayConfig
+from gateway.config.settings import is_loopback
 from gateway.consent import DEV_SECRET as DEV_CONSENT_SECRET
 
 
@@ -31,4 +34,20 @@ def exposure_problems(config: GatewayConfig) -> list[str]:
             "[consent] secret is the development one: set [consent] secret or "
             "CREDIT_GATEWAY_CONSENT_SECRET to a random string of 32 or more characters"
         )
+    if (problem := _plain_webhook(config.settings.notifications.webhook_url)) is not None:
+        problems.append(problem)
     return problems
+
+
+def _plain_webhook(url: str | None) -> str | None:
+    """A plain-http webhook beyond this machine would carry subjects' notifications
+    (and their signatures) in clear across the network."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "http" or is_loopback(parts.hostname or ""):
+        return None
+    return (
+        f"[notifications] webhook_url is plain http to {parts.hostname}: use https "
+        "(or a receiver on loopback)"
+    )

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from gateway.config.reader import Table
 
@@ -106,6 +107,37 @@ class Audit:
         return self.signing_key_file or self.dev_key_file
 
 
+WEBHOOK_SECRET_ENV = "CREDIT_GATEWAY_WEBHOOK_SECRET_FILE"
+
+
+@dataclass(frozen=True, slots=True)
+class Notifications:
+    """Push each notification to a webhook (000 arts. 45-46, 004 art. 52: the subject
+    is told of outcomes; a portal or mobile app needs them pushed).
+
+    Off while ``webhook_url`` is unset. Each POST is signed with HMAC-SHA256 under
+    the secret in ``secret_file`` (absolute once parsed); a failed one is tried
+    again after ``backoff_s`` seconds, doubling up to ``max_backoff_s``, until
+    ``max_attempts`` attempts have failed (`service.webhooks`).
+    """
+
+    webhook_url: str | None = None
+    secret_file: str | None = None  # or CREDIT_GATEWAY_WEBHOOK_SECRET_FILE
+    max_attempts: int = 8
+    backoff_s: int = 2  # the first retry's delay; doubles after each failure
+    max_backoff_s: int = 3_600
+    timeout_s: float = 5.0  # one POST, connecting included
+    poll_s: float = 1.0  # how often the outbox is read for due notifications
+    # How often the serving process looks at watched subjects' records for what
+    # their sources changed (service/sweeper.py); 0: never (cron runs
+    # `credit-gateway notify sweep` instead).
+    sweep_every_s: float = 300.0
+
+    @property
+    def enabled(self) -> bool:
+        return self.webhook_url is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     server: Server
@@ -113,6 +145,7 @@ class Settings:
     store_url: str = "sqlite+aiosqlite:///var/gateway.db"
     documents: Documents = field(default_factory=Documents)
     audit: Audit = field(default_factory=Audit)
+    notifications: Notifications = field(default_factory=Notifications)
 
 
 def is_loopback(host: str) -> bool:
@@ -126,11 +159,13 @@ def is_loopback(host: str) -> bool:
 
 
 def parse_settings(root: Table, data_dir: str) -> Settings:
-    """Read `[server]`, `[limits]`, `[documents]`, `[store]` and `[audit]`.
+    """Read `[server]`, `[limits]`, `[documents]`, `[store]`, `[audit]` and `[notifications]`.
 
     `[auth]` and `[consent]` are read elsewhere.
     """
-    root.unknown_keys({"server", "limits", "documents", "store", "audit", "auth", "consent"})
+    root.unknown_keys(
+        {"server", "limits", "documents", "store", "audit", "notifications", "auth", "consent"}
+    )
     store = root.table("store")
     store.unknown_keys({"url"})
     store_url = os.environ.get("CREDIT_GATEWAY_STORE_URL") or store.opt_string("url")
@@ -150,6 +185,7 @@ def parse_settings(root: Table, data_dir: str) -> Settings:
         store_url=store_url,
         documents=documents,
         audit=_audit(root.table("audit"), data_dir),
+        notifications=_notifications(root.table("notifications")),
     )
 
 
@@ -167,6 +203,47 @@ def _audit(table: Table, data_dir: str) -> Audit:
         checkpoint_every=every,
         dev_key_file=str(Path(data_dir) / DEV_AUDIT_KEY),
     )
+
+
+def _notifications(table: Table) -> Notifications:
+    """`[notifications]`; the secret file relative to the configuration directory."""
+    table.unknown_keys({f.name for f in fields(Notifications)})
+    defaults = Notifications()
+    from_env = os.environ.get(WEBHOOK_SECRET_ENV)
+    secret = Path(from_env).resolve() if from_env else _path(table, "secret_file")
+    parsed = Notifications(
+        webhook_url=table.opt_string("webhook_url"),
+        secret_file=_optional_str(secret),
+        max_attempts=table.integer("max_attempts", defaults.max_attempts),
+        backoff_s=table.integer("backoff_s", defaults.backoff_s),
+        max_backoff_s=table.integer("max_backoff_s", defaults.max_backoff_s),
+        timeout_s=table.real("timeout_s", defaults.timeout_s),
+        poll_s=table.real("poll_s", defaults.poll_s),
+        sweep_every_s=table.real("sweep_every_s", defaults.sweep_every_s),
+    )
+    if parsed.sweep_every_s < 0:
+        table.problem("sweep_every_s", "must be 0 (never) or more")
+    for name in ("max_attempts", "backoff_s", "timeout_s", "poll_s"):
+        if getattr(parsed, name) <= 0:
+            table.problem(name, "must be positive")
+    if parsed.max_backoff_s < parsed.backoff_s:
+        table.problem("max_backoff_s", "must be at least backoff_s")
+    if parsed.webhook_url is not None:
+        _check_webhook(table, parsed.webhook_url, secret)
+    return parsed
+
+
+def _check_webhook(table: Table, url: str, secret: Path | None) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        table.problem("webhook_url", f"must be an http:// or https:// URL, got {url!r}")
+    if secret is None:
+        message = f"(or {WEBHOOK_SECRET_ENV}) is required when webhook_url is set: it signs"
+        table.problem("secret_file", f"{message} every delivery")
+    elif not secret.is_file():
+        table.problem("secret_file", f"{secret} is not a file")
+    elif not secret.read_bytes().strip():
+        table.problem("secret_file", f"{secret} is empty")
 
 
 def _path(table: Table, name: str) -> Path | None:

@@ -135,7 +135,9 @@ def _handles_case(viewer: Viewer, record: CreditRecord) -> bool:
     if viewer.kind is ViewerKind.AGENCY:
         return record.under_objection or record.repair_pending
     if viewer.kind is ViewerKind.PROVIDER:
-        own = record.source in viewer.sources or record.provided_by == viewer.code
+        own = record.source in viewer.sources or (
+            record.provided_by is not None and record.provided_by == viewer.code
+        )
         return record.under_objection and own
     return False
 
@@ -158,6 +160,13 @@ def case_refused(viewer: Viewer, forwarded_to: str | None = None) -> str | None:
             return None
         return "the objection was forwarded to another unit"
     return "objections are handled by the credit work agency (001 art. 34)"
+
+
+def sees_replaced_values(decision: Decision) -> bool:
+    """Whether a viewer the record was disclosed to under ``decision`` sees what a
+    correction replaced: information found wrong (004 art. 52) is shown to the
+    subject and to those handling its case, not published again."""
+    return decision.basis in (Basis.SELF, Basis.CASE)
 
 
 def performance_refused(viewer: Viewer, accepting_unit: str | None) -> str | None:

@@ -90,7 +90,7 @@ def subject_kind(code: SubjectCode, records: Iterable[CreditRecord]) -> SubjectK
 
 
 def _corrected(record: CreditRecord, marks: list[RecordMark]) -> CreditRecord:
-    """``record`` with the fields upheld objections corrected (004 art. 53), in order."""
+    """``record`` with the fields upheld objections corrected (004 art. 52), in order."""
     fields = {f.key: f for f in record.item.fields}
     details = {d.key: d for d in record.details}
     corrections = list(record.corrections)

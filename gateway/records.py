@@ -47,7 +47,7 @@ class Detail:
 
 @dataclass(frozen=True, slots=True)
 class Correction:
-    """A detail an upheld objection corrected (004 art. 53): what it was, is, and since."""
+    """A detail an upheld objection corrected (004 art. 52): what it was, is, and since."""
 
     key: str
     label: str

@@ -1,6 +1,6 @@
 """What a source changed on its own, that the subject must be told of.
 
-000 art. 45 and 004 art. 44 have the subject told when it is listed; 003 art. 43
+003 art. 33 and 004 art. 44 have the subject told when it is listed; 003 art. 43
 when a record is withdrawn because its act was revoked; 004 art. 53 when a
 provider corrects a record. The gateway pulls on demand, so it learns of these
 by comparing what a source says now with what it said when last looked at
@@ -20,7 +20,7 @@ from gateway.records import CreditRecord
 
 
 class SourceEvent(StrEnum):
-    LISTED = "LISTED"  # a list entry appeared (000 art. 45)
+    LISTED = "LISTED"  # a list entry appeared (003 art. 33, 004 art. 44)
     REMOVED = "REMOVED"  # a list entry ended
     WITHDRAWN = "WITHDRAWN"  # its act was revoked or corrected by review or court (003 art. 43)
     CORRECTED = "CORRECTED"  # the provider changed the record (004 art. 53)
@@ -50,7 +50,16 @@ def watched(record: CreditRecord, today: date) -> Watched:
         sorted((d.key, _text(d.value)) for d in record.details),
     ]
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True)
-    return Watched(state, hashlib.sha256(canonical.encode()).hexdigest())
+    # 12 + 1 + 48 hex digits: the store keeps 64.
+    digest = hashlib.sha256(canonical.encode()).hexdigest()[:48]
+    return Watched(state, f"{_layout(record)}:{digest}")
+
+
+def _layout(record: CreditRecord) -> str:
+    """What the item's catalogue entry makes of a record: a change of its fields
+    changes every digest, and is no correction by the provider."""
+    fields = [(f.key, f.type.value) for f in record.item.fields]
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:12]
 
 
 def events(before: Watched | None, now: Watched) -> list[SourceEvent]:
@@ -65,7 +74,13 @@ def events(before: Watched | None, now: Watched) -> list[SourceEvent]:
         if now.state == "REMOVED":
             return [SourceEvent.REMOVED]
         return []
-    return [SourceEvent.CORRECTED] if before.digest != now.digest else []
+    if before.digest == now.digest or _layout_of(before) != _layout_of(now):
+        return []  # unchanged, or the catalogue changed the item, not the provider the record
+    return [SourceEvent.CORRECTED]
+
+
+def _layout_of(look: Watched) -> str:
+    return look.digest.partition(":")[0]
 
 
 def _entered(state: str) -> SourceEvent | None:
@@ -82,7 +97,7 @@ def told(event: SourceEvent, record: CreditRecord) -> str:
     if event is SourceEvent.LISTED:
         since = record.decided_on or record.occurred_on
         day = "" if since is None else f"自{since.isoformat()}起"
-        return f"您{day}被列入{record.item.name}（{record.title}）（000 art. 45；004 art. 44）。"
+        return f"您{day}被列入{record.item.name}（{record.title}）（003 art. 33；004 art. 44）。"
     if event is SourceEvent.REMOVED:
         return f"您已被移出{record.item.name}（{record.title}）。"
     if event is SourceEvent.WITHDRAWN:

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from gateway.domain import DetailValue
+from gateway.domain import DetailType, DetailValue
 
 _DATE = re.compile(r"^(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})")
 _YES = frozenset({"1", "true", "y", "yes", "是"})
@@ -95,3 +95,31 @@ def _decimal(value: Decimal) -> int | float | None:
     if not value.is_finite():
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+_STRICT = {
+    # [0-9], not \d: \d matches full-width and other scripts' digits too.
+    DetailType.DATE: re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    DetailType.MONEY: re.compile(r"[0-9]{1,13}(\.[0-9]{1,4})?"),  # never negative, below 10^13
+    DetailType.NUMBER: re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,6})?"),
+    DetailType.BOOLEAN: re.compile(r"true|false"),
+}
+
+
+def strict_value(kind: DetailType, text: str) -> DetailValue:
+    """``text`` as a value of ``kind`` when it is written exactly as one, else None.
+
+    For what people type (a correction), not for what sources send: a DATE as
+    YYYY-MM-DD, MONEY as a plain non-negative amount, NUMBER as a plain number
+    of at most 15 digits, BOOLEAN as true or false, TEXT as it is.
+    """
+    pattern = _STRICT.get(kind)
+    if pattern is None:
+        return text
+    if pattern.fullmatch(text) is None:
+        return None
+    if kind is DetailType.DATE:
+        return to_date(text)
+    if kind is DetailType.BOOLEAN:
+        return text == "true"
+    return to_number(text)

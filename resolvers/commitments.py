@@ -17,6 +17,7 @@ from gateway.errors import ErrorCode, bad_input, client_error
 from gateway.policy import china_today, performance_refused
 from gateway.store.declarations import Declaration, Performance
 from gateway.store.workflows import Actor, CaseConflict
+from gateway.viewer import ViewerKind
 from resolvers.context import Context
 from resolvers.declarations import declarations_source
 from resolvers.objections import text_input
@@ -46,15 +47,21 @@ async def record_performance(
 ) -> CommitmentPerformance:
     context = info.context
     services = context.services
+    viewer = context.viewer
+    if viewer.kind is not ViewerKind.PROVIDER:
+        refused = performance_refused(viewer, None)
+        raise client_error(ErrorCode.FORBIDDEN, f"Not allowed: {refused}.")
     source = declarations_source(context, COMMITMENT)
     prefix, _, declaration_id = record_id.partition(":")
     found = await services.store.declarations.get(declaration_id) if prefix == source else None
-    if found is not None and found.item != COMMITMENT:
-        found = None
-    refused = performance_refused(context.viewer, None if found is None else found.accepting_unit)
-    if refused is not None:
-        raise client_error(ErrorCode.FORBIDDEN, f"Not allowed: {refused}.")
-    assert found is not None  # refused above otherwise
+    # Unknown, not a commitment, or made to another unit: one answer for all three,
+    # so an operator learns nothing of commitments made to others.
+    if (
+        found is None
+        or found.item != COMMITMENT
+        or performance_refused(viewer, found.accepting_unit) is not None
+    ):
+        raise bad_input("No commitment with that id was made to your unit.", argument="recordId")
     note = text_input(note, "note")
     if performance is Performance.BROKEN and note is None:
         raise bad_input("Say why the commitment was broken.", argument="note")
@@ -73,17 +80,15 @@ async def record_performance(
             _told(found, performance, on, note),
         )
     except KeyError:
-        raise bad_input("No such commitment.", argument="recordId") from None
+        raise bad_input(
+            "No commitment with that id was made to your unit.", argument="recordId"
+        ) from None
     except CaseConflict as exc:
         raise bad_input(f"Cannot record: {exc}.", argument="recordId") from None
     # The gateway's own write: cached commitments of this subject are stale now.
     services.sources.invalidate([found.subject_code])
     context.forget(found.subject_code)
-    broken = (
-        declarations_source(context, BROKEN_COMMITMENT)
-        if performance is Performance.BROKEN
-        else None
-    )
+    broken = _serving(context, BROKEN_COMMITMENT) if performance is Performance.BROKEN else None
     return CommitmentPerformance(
         record_id=strawberry.ID(record_id),
         subject_code=recorded.subject_code,
@@ -105,3 +110,8 @@ def _told(found: Declaration, performance: Performance, on: date, note: str | No
         f"您向{unit}作出的信用承诺「{found.title}」经受理单位于{on.isoformat()}认定未履行："
         f"{note}。该信息作为失信信息记录（001 art. 30）；如有异议，可提出异议（001 art. 34）。"
     )
+
+
+def _serving(context: Context, item: str) -> str | None:
+    """The source that serves ``item``, if one is configured."""
+    return next((s.name for s in context.services.config.sources if item in s.items), None)

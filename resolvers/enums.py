@@ -128,7 +128,7 @@ _describe(
         "ANNOTATED": "An objection filed, and the record annotated for every viewer.",
         "FORWARDED": "An objection forwarded to the provider unit to verify.",
         "APPLIED": "A repair applied for, to be decided.",
-        "UPHELD": "An objection upheld: the record is corrected (004 art. 53) or withdrawn "
+        "UPHELD": "An objection upheld: the record is corrected (004 art. 52) or withdrawn "
         "(003 art. 43).",
         "APPROVED": "A repair approved: the record is no longer disclosed (004 art. 56).",
         "REJECTED": "Rejected, with written reasons (000 art. 46).",

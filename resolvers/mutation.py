@@ -113,7 +113,7 @@ class Mutation:
     @strawberry.mutation(
         description="The credit work agency, or the provider unit it was forwarded to, "
         "decides an objection, with written reasons: upheld corrects the fields given in "
-        "`corrections` (004 art. 53) or, without any, withdraws the record (003 art. 43); "
+        "`corrections` (004 art. 52) or, without any, withdraws the record (003 art. 43); "
         "the subject is told either way."
     )
     async def decide_objection(

@@ -21,9 +21,10 @@ from strawberry import Info
 from gateway.codes import parse_code
 from gateway.config.provider_units import ProviderUnit
 from gateway.config.rights import Step as RightsStep
+from gateway.domain import DetailType
 from gateway.errors import ErrorCode, bad_input, client_error
 from gateway.policy import case_refused, china_today, objection_refused
-from gateway.records import CreditRecord, typed_value
+from gateway.records import CreditRecord
 from gateway.store.workflows import (
     Actor,
     CaseConflict,
@@ -33,6 +34,7 @@ from gateway.store.workflows import (
     Objection,
     Step,
 )
+from gateway.values import strict_value
 from gateway.viewer import ViewerKind
 from gateway.visibility import Disclosed
 from gateway.working_days import Deadline, add_working_days, overdue
@@ -121,12 +123,13 @@ class FileObjectionInput:
     )
 
 
-@strawberry.input(description="A corrected detail of the record (004 art. 53).")
+@strawberry.input(description="A corrected detail of the record (004 art. 52).")
 class CorrectionInput:
     key: str = strawberry.field(description="The detail's catalogue key, e.g. `fine_amount`.")
     value: str = strawberry.field(
-        description="Its corrected value as text: a DATE as YYYY-MM-DD, MONEY and NUMBER as "
-        "a number, BOOLEAN as true or false (at most 2000 characters)."
+        description="Its corrected value as text: a DATE as YYYY-MM-DD, MONEY as a plain "
+        "non-negative amount (at most 13 digits, 4 decimals), NUMBER as a plain number (at "
+        "most 15 digits, 6 decimals), BOOLEAN as true or false, TEXT up to 2000 characters."
     )
 
 
@@ -226,7 +229,7 @@ async def decide_objection(
             "如有异议，可依法申请行政复议或者提起行政诉讼。"
         )
     elif corrected:
-        told = f"您于{filed}提出的异议经核查成立，相关信息已更正（004 art. 53）：{reason}"
+        told = f"您于{filed}提出的异议经核查成立，相关信息已更正（004 art. 52）：{reason}"
     else:
         told = f"您于{filed}提出的异议经核查成立，相关信息已撤销（003 art. 43）：{reason}"
     try:
@@ -261,14 +264,26 @@ def _corrections(
             raise bad_input(
                 f"{correction.key!r} is not a detail of {case.item}.", argument="corrections"
             )
+        if field.key in corrected:
+            raise bad_input(f"{field.key} is corrected twice.", argument="corrections")
         value = required_input(correction.value, "corrections.value")
-        if typed_value(field.type, value) is None:
+        if strict_value(field.type, value) is None:
             raise bad_input(
-                f"{value!r} is not a {field.type.value} value for {field.key}.",
+                f"{value!r} is not a {field.type.value} value for {field.key} "
+                f"({_WRITTEN[field.type]}).",
                 argument="corrections",
             )
         corrected[field.key] = value
     return corrected
+
+
+_WRITTEN = {
+    DetailType.TEXT: "any text",
+    DetailType.DATE: "written YYYY-MM-DD",
+    DetailType.MONEY: "a plain amount of at most 13 digits and 4 decimals, not negative",
+    DetailType.NUMBER: "a plain number of at most 15 digits and 6 decimals",
+    DetailType.BOOLEAN: "true or false",
+}
 
 
 async def my_objections(info: Info[Context, None]) -> list[ObjectionType]:
@@ -298,14 +313,17 @@ async def objection_queue(
         cases = [c for c in cases if c.forwarded_to == viewer.code]
     if overdue_only:
         cases = [c for c in cases if _overdue(c, context.today)]
+    cases.sort(key=_queue_order)
     if after is not None:
-        ids = [c.id for c in cases]
-        if after not in ids:
-            raise bad_input(
-                "`after` is not a case of this queue (it may have been decided).",
-                argument="after",
-            )
-        cases = cases[ids.index(after) + 1 :]
+        # The cursor is a case of this queue, open or decided since (working the
+        # queue decides the cases it shows); the page goes on after its place.
+        anchor = await context.services.store.workflows.objection(after)
+        mine = viewer.kind is not ViewerKind.PROVIDER or (
+            anchor is not None and anchor.forwarded_to == viewer.code
+        )
+        if anchor is None or anchor.kind is not kind or not mine:
+            raise bad_input("`after` is not a case of this queue.", argument="after")
+        cases = [c for c in cases if _queue_order(c) > _queue_order(anchor)]
     # Only this page's records are looked up (and logged).
     typed = await cases_typed(context, cases[:first])
     return [
@@ -314,6 +332,11 @@ async def objection_queue(
         )
         for case in typed
     ]
+
+
+def _queue_order(case: Objection) -> tuple[date, datetime, str]:
+    """The soonest due first (no deadline last), then the oldest filed."""
+    return (case.decide_by or date.max, case.filed_at, case.id)
 
 
 def _overdue(case: Objection, today: date) -> bool:
@@ -369,11 +392,15 @@ def new_case(
 async def _provided_by(context: Context, case: Objection, unit: ProviderUnit) -> bool:
     """Whether ``unit`` provided the record of ``case``: one of its sources holds it,
     or the record names it (a commitment's accepting unit, 001 art. 30)."""
-    if case.record_id.split(":", 1)[0] in unit.sources:
+    source, _, rest = case.record_id.partition(":")
+    if source in unit.sources:
         return True
-    view = await context.view(parse_code(case.subject_code))
-    record = next((d.record for d in view.records if d.record.id == case.record_id), None)
-    return record is not None and record.provided_by == unit.code
+    # A record the gateway itself holds (a commitment, a broken one): its store says.
+    held = {s.name for s in context.services.config.sources if s.kind == "declarations"}
+    if source not in held:
+        return False
+    found = await context.services.store.declarations.get(rest.removesuffix(":broken"))
+    return found is not None and found.accepting_unit == unit.code
 
 
 def agency_actor(context: Context, forwarded_to: str | None = None) -> Actor:

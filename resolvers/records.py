@@ -8,7 +8,7 @@ from datetime import date
 import strawberry
 
 from gateway.domain import Category, DetailType, Openness, Provenance, RecordStatus
-from gateway.policy import china_today
+from gateway.policy import china_today, sees_replaced_values
 from gateway.records import Correction, Detail
 from gateway.visibility import Disclosed
 from resolvers.catalogue import CatalogueItemType, item_type
@@ -28,12 +28,14 @@ class RecordDetailType:
 
 @strawberry.type(
     name="RecordCorrection",
-    description="A detail corrected by an upheld objection (004 art. 53): before and after.",
+    description="A detail corrected by an upheld objection (004 art. 52): before and after.",
 )
 class RecordCorrectionType:
     key: str = strawberry.field(description="The corrected detail's catalogue key.")
     previous: RecordDetailType | None = strawberry.field(
-        description="The value before (as the source gave it); null when it had none."
+        description="The value it replaced, shown to the subject and to those handling its "
+        "case only (information found wrong is not published again, 004 art. 52); null "
+        "otherwise, and when it had none."
     )
     corrected: RecordDetailType = strawberry.field(description="The value since.")
     corrected_on: date = strawberry.field(description="The day it was corrected, in China.")
@@ -101,8 +103,9 @@ def record_type(disclosed: Disclosed) -> CreditRecordType:
     )
     details = [_detail(d) for d in record.details if d.key not in hidden]
     sensitive = {f.key for f in record.item.fields if f.sensitive_financial}
+    replaced = sees_replaced_values(decision)
     corrections = [
-        _correction(c)
+        _correction(c, replaced)
         for c in record.corrections
         if not (decision.redact_sensitive and c.key in sensitive)
     ]
@@ -129,8 +132,9 @@ def record_type(disclosed: Disclosed) -> CreditRecordType:
     )
 
 
-def _correction(c: Correction) -> RecordCorrectionType:
-    before = None if c.previous is None else Detail(c.key, c.label, c.type, c.previous, False)
+def _correction(c: Correction, replaced: bool) -> RecordCorrectionType:
+    shown = replaced and c.previous is not None
+    before = Detail(c.key, c.label, c.type, c.previous, False) if shown else None
     after = Detail(c.key, c.label, c.type, c.corrected, False)
     return RecordCorrectionType(
         key=c.key,
@@ -150,8 +154,16 @@ def _detail(detail: Detail) -> RecordDetailType:
         if value is None
         else (value.isoformat() if isinstance(value, date) else str(value)),
         date=value if isinstance(value, date) else None,
-        number=float(value)
-        if isinstance(value, int | float) and not isinstance(value, bool)
-        else None,
+        number=_number(value),
         flag=value if isinstance(value, bool) else None,
     )
+
+
+def _number(value: object) -> float | None:
+    """A MONEY or NUMBER value as a float; None where none fits (an integer past 10^308)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return None

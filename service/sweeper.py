@@ -5,8 +5,9 @@ withdraws a record or corrects one. Every ``sweep_every_s`` the lifespan (or
 `credit-gateway notify sweep`, from cron) asks the sources for the records of
 the watched subjects, a page of them at a time and each source once per page,
 and :class:`gateway.store.record_watch.RecordWatch` tells each subject what
-changed (000 art. 45, 003 art. 43, 004 art. 53). A source that fails is left
-out of that look: a record missing from an answer is never taken as removed.
+changed (003 art. 33, 003 art. 43, 004 art. 53). A source that fails is left
+out of that look: a record missing from an answer is never taken as removed,
+and a source's first answer about a subject only takes note.
 """
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ class Sweeper:
     async def sweep(self) -> int:
         """Look at every watched subject once; how many events it told of."""
         told, after = 0, ""
-        items = frozenset(item.code for item in self.config.catalogue)
+        # The gateway's own writes (declarations, commitment findings) are told
+        # when they are made: only the providers' sources are looked at.
+        watched = [s.name for s in self.config.sources if s.kind != "declarations"]
+        items = frozenset().union(*(self.sources.serves(name) for name in watched))
         watch = self.store.record_watch
         while codes := await watch.watched(after, PAGE):
             after = codes[-1]
@@ -57,8 +61,11 @@ class Sweeper:
             outcome = await self.sources.fetch(valid, items, deadline=deadline)
             for failure in outcome.failures:
                 log.warning("sweep: source %s failed: %s", failure.source, failure)
+            failed = {failure.source for failure in outcome.failures}
+            answered = frozenset(watched) - failed
             for code in valid:
-                events = await watch.reconcile(code, outcome.records[code], now, china_today(now))
+                records = outcome.records[code]
+                events = await watch.reconcile(code, records, answered, now, china_today(now))
                 told += len(events)
         return told
 

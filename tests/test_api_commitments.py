@@ -3,7 +3,7 @@
 A commitment's performance is recorded by the unit it was made to, never by the
 subject (001 art. 30, 004 art. 22); a broken one becomes an adverse record that
 unit provides. An upheld objection may correct details rather than withdraw the
-record (004 art. 53), and the record then says what changed and when.
+record (004 art. 52), and the record then says what changed and when.
 """
 
 from __future__ import annotations
@@ -90,18 +90,18 @@ async def test_only_the_accepting_unit_records_performance_and_broken_is_adverse
     commitment = (await _commit(gateway, demo_config))["data"]["declare"]["id"]
     broken = {"id": commitment, "performance": "BROKEN", "on": "2026-11-23", "note": "逾期未缴"}
     own = viewers.subject(demo_config.auth, ADVERSE_COMPANY.code)
-    for headers in (
-        own,
-        agency(demo_config),
-        provider(demo_config, MARKET_UNIT),
-        viewers.gov(demo_config.auth),
-        None,
-    ):
+    for headers in (own, agency(demo_config), viewers.gov(demo_config.auth), None):
         assert _codes(await gateway.query(PERFORM, broken, headers)) in (
             ["FORBIDDEN"],
             ["UNAUTHENTICATED"],
         )
+    # Another unit's operator learns nothing: the same answer as for an unknown id.
+    market = provider(demo_config, MARKET_UNIT)
+    assert _codes(await gateway.query(PERFORM, broken, market)) == ["BAD_USER_INPUT"]
     hr = provider(demo_config, HR_UNIT)
+    for unknown in ("declarations:no-such-id", "market_regulation:t_xzcf:1", "x"):
+        body = await gateway.query(PERFORM, broken | {"id": unknown}, hr)
+        assert _codes(body) == ["BAD_USER_INPUT"], unknown
     assert _codes(await gateway.query(PERFORM, broken | {"note": None}, hr)) == ["BAD_USER_INPUT"]
     assert _codes(await gateway.query(PERFORM, broken | {"on": "2027-01-01"}, hr)) == [
         "BAD_USER_INPUT"
@@ -182,6 +182,11 @@ async def test_an_upheld_objection_corrects_the_given_details(
         [{"key": "no_such_field", "value": "1"}],
         [{"key": "fine_amount", "value": "一万"}],
         [{"key": "fine_amount", "value": "1"}] * 21,
+        [{"key": "fine_amount", "value": "1" + "0" * 400}],
+        [{"key": "fine_amount", "value": "-1"}],
+        [{"key": "fine_amount", "value": "１０"}],
+        [{"key": "fine_amount", "value": "1_000"}],
+        [{"key": "fine_amount", "value": "1"}, {"key": "fine_amount", "value": "2"}],
     ):
         refused = await gateway.query(CORRECT, {"id": case_id, "corrections": wrong}, boss)
         assert _codes(refused) == ["BAD_USER_INPUT"], wrong
@@ -201,12 +206,20 @@ async def test_an_upheld_objection_corrects_the_given_details(
     assert _details(after)["fine_amount"] == "0.5"
     (change,) = after["corrections"]
     assert change["key"] == "fine_amount"
-    assert change["previous"]["text"] == _details(before)["fine_amount"]
+    # What was found wrong is not published again (004 art. 52) ...
+    assert change["previous"] is None
     assert (change["corrected"]["number"], change["correctedOn"]) == (0.5, "2026-11-23")
     assert before["corrections"] == []
+    # ... but the subject sees what it replaced.
+    own_view = await _nodes(
+        gateway, ["ADM_PENALTY"], viewers.subject(demo_config.auth, ADVERSE_COMPANY.code)
+    )
+    (mine,) = next(n for n in own_view if n["id"] == penalty["id"])["corrections"]
+    assert mine["previous"]["text"] == _details(before)["fine_amount"]
     own = viewers.subject(demo_config.auth, ADVERSE_COMPANY.code)
     told = (await gateway.query(NOTIFIED, headers=own))["data"]["me"]["notifications"]
-    assert told[0]["kind"] == "OBJECTION_UPHELD" and "更正" in told[0]["text"]
+    assert told[0]["kind"] == "OBJECTION_UPHELD"
+    assert "更正" in told[0]["text"]
 
 
 async def test_a_corrected_amount_stays_redacted_where_the_amount_is(
@@ -259,7 +272,7 @@ async def test_a_persons_broken_commitment_is_shown_to_its_unit_only_for_the_cas
     assert (before["data"]["subject"] or {"records": {"edges": []}})["records"]["edges"] == []
     filed = await _file(gateway, demo_config, PERSON.code, recorded["brokenRecordId"])
     case_id = filed["data"]["fileObjection"]["id"]
-    forward = 'mutation($id: ID!) { forwardObjection(id: $id, unit: "%s") { status } }' % HR_UNIT
+    forward = f'mutation($id: ID!) {{ forwardObjection(id: $id, unit: "{HR_UNIT}") {{ status }} }}'
     await gateway.query(forward, {"id": case_id}, agency(demo_config))
     # ... until an objection to it is forwarded to the unit that found it broken.
     (queued,) = (await gateway.query(QUEUE, headers=hr))["data"]["objectionQueue"]

@@ -595,8 +595,15 @@ async def test_the_queue_pages_soonest_due_first(
     one = (await gateway.query(page, {"first": 2}, boss))["data"]["objectionQueue"]
     assert len(one) == 2
     last = one[-1]["objection"]["id"]
+    # Deciding the page's last case (working the queue) keeps its cursor good.
+    decided = {"id": last, "outcome": "REJECT", "reason": "经核实信息无误"}
+    assert "errors" not in await gateway.query(DECIDE, decided, boss)
     two = (await gateway.query(page, {"first": 2, "after": last}, boss))["data"]["objectionQueue"]
     shown = [q["objection"]["recordId"] for q in one + two]
     assert sorted(shown) == sorted(adverse)
+    assert len(two) == 1
+    # Another unit's operator cannot page from the agency's case.
+    other = await gateway.query(page, {"first": 2, "after": last}, provider(demo_config, TAX_UNIT))
+    assert _codes(other) == ["BAD_USER_INPUT"]
     for bad in ({"first": 0}, {"first": 201}, {"first": 2, "after": "no-such-case"}):
         assert _codes(await gateway.query(page, bad, boss)) == ["BAD_USER_INPUT"]

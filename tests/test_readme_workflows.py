@@ -1,4 +1,4 @@
-"""The README's walk through an objection, a repair, a commitment, a shield and what the subject is told.
+"""The README's walk: an objection, a repair, a commitment, a shield, what the subject is told.
 
 Each ```sh block of the section that calls `gql` is run in order, as the viewer its
 `Authorization` header names, and the ```json block after it must be the answer

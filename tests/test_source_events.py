@@ -1,4 +1,4 @@
-"""Being told what a source changed on its own (000 art. 45, 003 art. 43, 004 art. 53).
+"""Being told what a source changed on its own (003 art. 33, 003 art. 43, 004 art. 53).
 
 Pure rules first (a record's watch state, the events between two), then end to
 end: a watched subject's source data changes under the gateway, a sweep looks,
@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from demo.examples import ADVERSE_COMPANY
-from gateway.domain import ListKind
 from gateway.config.loader import GatewayConfig
+from gateway.domain import ListKind
 from gateway.source_events import SourceEvent, Watched, events, watched
+from gateway.store.store import Store
 from service.sweeper import Sweeper
 from tests import viewers
 from tests.conftest import NOW
@@ -41,7 +42,9 @@ def test_changes_between_two_looks() -> None:
     assert events(listed, listed) == []
     assert events(listed, Watched("REMOVED", "b")) == [SourceEvent.REMOVED]
     assert events(listed, Watched("WITHDRAWN:2026-11-20", "b")) == [SourceEvent.WITHDRAWN]
-    assert events(Watched("ACTIVE", "a"), Watched("ACTIVE", "b")) == [SourceEvent.CORRECTED]
+    assert events(Watched("ACTIVE", "l:a"), Watched("ACTIVE", "l:b")) == [SourceEvent.CORRECTED]
+    # The catalogue changed the item's fields: every digest changes, nobody corrected.
+    assert events(Watched("ACTIVE", "l:a"), Watched("ACTIVE", "m:b")) == []
     assert events(Watched("REMOVED", "a"), Watched("LISTED", "a")) == [SourceEvent.LISTED]
     # A revocation undone, or an entry coming back to plain: nothing to tell.
     assert events(Watched("WITHDRAWN:2026-11-20", "a"), Watched("ACTIVE", "a")) == []
@@ -113,7 +116,9 @@ async def test_a_watched_subject_is_told_what_its_sources_changed(
         "RECORD_WITHDRAWN",
     ]
     texts = " ".join(n["text"] for n in told)
-    assert "经复议撤销" in texts and "003 art. 43" in texts and "004 art. 53" in texts
+    assert "经复议撤销" in texts
+    assert "003 art. 43" in texts
+    assert "004 art. 53" in texts
     assert "移出经营异常名录" in texts
 
 
@@ -145,7 +150,23 @@ async def test_two_sweeps_at_once_tell_once(
 
 def replace_store(client: Any) -> Any:
     """A second store object over the same database, as another process has."""
-    from gateway.store.store import Store
-
     services = client.app.state.services
     return Store.open(services.config.settings.store_url)
+
+
+async def test_the_gateways_own_writes_are_not_told_again_by_the_sweep(
+    demo_config: GatewayConfig,
+) -> None:
+    from tests.test_api_commitments import HR_UNIT, PERFORM, _commit
+    from tests.test_api_objections import provider
+
+    async with _serve(demo_config) as client:
+        sweeper = _sweeper(client)
+        await _told(client, demo_config)
+        commitment = (await _commit(client, demo_config))["data"]["declare"]["id"]
+        await sweeper.sweep()
+        broken = {"id": commitment, "performance": "BROKEN", "on": "2026-11-23", "note": "未缴"}
+        await client.query(PERFORM, broken, provider(demo_config, HR_UNIT))
+        assert await sweeper.sweep() == 0
+        kinds = [n["kind"] for n in await _told(client, demo_config)]
+    assert kinds == ["COMMITMENT_BROKEN"]

@@ -57,7 +57,9 @@ class DeclarationsSource:
         if not items or not result:
             return result  # nothing it serves is wanted: the store is not asked
         try:
-            found = await self.declarations.for_subjects(request.codes)
+            # A source of findings only (BROKEN_COMMITMENT) reads only broken commitments.
+            only = Performance.BROKEN if items == {BROKEN_COMMITMENT} else None
+            found = await self.declarations.for_subjects(request.codes, only)
         except SQLAlchemyError as exc:
             raise SourceUnavailable(self.name, type(exc).__name__) from exc
         for d in found:

@@ -82,9 +82,14 @@ class Declarations:
             row = (await connection.execute(query)).first()
         return None if row is None else declaration_of(row)
 
-    async def for_subjects(self, codes: Sequence[str]) -> list[Declaration]:
-        """Every declaration of ``codes``, in one statement."""
+    async def for_subjects(
+        self, codes: Sequence[str], performance: Performance | None = None
+    ) -> list[Declaration]:
+        """Every declaration of ``codes`` (only commitments of that ``performance``
+        when one is given), in one statement."""
         query = select(declarations).where(declarations.c.subject_code.in_(list(codes)))
+        if performance is not None:
+            query = query.where(declarations.c.performance == performance.value)
         async with self.engine.connect() as connection:
             rows = await connection.execute(query.order_by(declarations.c.declared_at))
             return [declaration_of(row) for row in rows]

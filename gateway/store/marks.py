@@ -33,7 +33,7 @@ class Mark(StrEnum):
     WITHDRAWAL = "WITHDRAWAL"
     REPAIR_PENDING = "REPAIR_PENDING"  # a repair applied for, not yet decided
     LISTING = "LISTING"  # on a subject, with its list kind
-    CORRECTION = "CORRECTION"  # fields corrected by an upheld objection (004 art. 53)
+    CORRECTION = "CORRECTION"  # fields corrected by an upheld objection (004 art. 52)
 
 
 @dataclass(frozen=True, slots=True)

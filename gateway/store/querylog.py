@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import json
+import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -105,20 +105,33 @@ class QueryLog:
         while self._pending:
             group, self._pending = self._pending, []
             try:
-                await self._write([entries for entries, _ in group])
-            except Exception as exc:
-                if len(group) == 1:
-                    _settle(group, exc)
-                    continue
-                for one in group:
-                    try:
-                        await self._write([one[0]])
-                    except Exception as alone:
-                        _settle([one], alone)
-                    else:
-                        _settle([one], None)
-            else:
-                _settle(group, None)
+                await self._write_group(group)
+            except BaseException as exc:
+                # Cancelled, or worse: no request of the group may wait forever.
+                _settle(group, exc if isinstance(exc, Exception) else RuntimeError(str(exc)))
+                _settle(self._pending, RuntimeError("the query-log writer stopped"))
+                self._pending = []
+                raise
+
+    async def _write_group(
+        self, group: list[tuple[Sequence[LogEntry], asyncio.Future[None]]]
+    ) -> None:
+        try:
+            await self._write([entries for entries, _ in group])
+        except Exception as exc:
+            if len(group) == 1:
+                _settle(group, exc)
+                return
+            # Each request on its own: one request's failure is that request's alone.
+            for one in group:
+                try:
+                    await self._write([one[0]])
+                except Exception as alone:
+                    _settle([one], alone)
+                else:
+                    _settle([one], None)
+        else:
+            _settle(group, None)
 
     async def _write(self, batches: Sequence[Sequence[LogEntry]]) -> None:
         count = sum(len(entries) for entries in batches)

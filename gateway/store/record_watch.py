@@ -4,17 +4,18 @@ A subject is watched once it reads its notifications or has been told anything
 (a workflow step). :meth:`RecordWatch.reconcile` compares what the sources say
 now with the last look and, in one transaction per subject, keeps the new look,
 logs each event as a step of the workflow log and tells the subject
-(:mod:`gateway.source_events` says what counts). The first look at a subject
-only takes note: it is told of changes from then on, not of its whole file.
-Each row moves on only from the look it was compared with, so of two gateway
-processes reconciling at once, one tells the subject and the other finds the
-row moved and tells nothing.
+(:mod:`gateway.source_events` says what counts). A source's first answer about
+a subject only takes note (a baseline row per source): the subject is told of
+changes from then on, not of its whole file, nor of a source that was down at
+the first look. Each row moves only forward, from the look it was compared with
+and never back to an older look, so of two gateway processes reconciling at
+once, one tells the subject and the other tells nothing.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import and_, select, union, update
@@ -64,13 +65,24 @@ class RecordWatch:
             return [row.code for row in await connection.execute(query)]
 
     async def reconcile(
-        self, code: str, records: Sequence[CreditRecord], now: datetime, today: date
+        self,
+        code: str,
+        records: Sequence[CreditRecord],
+        answered: Collection[str],
+        now: datetime,
+        today: date,
     ) -> list[SourceEvent]:
-        """Compare ``records`` (as their sources give them now, complete per source)
-        with the last look; tell the subject of each event. The events told."""
+        """Compare ``records`` with the last look and tell the subject of each event;
+        the events told.
+
+        ``answered`` names the sources that answered this look, each completely;
+        ``now`` is when the look was taken (before the sources were asked). A
+        source's first answer about the subject only takes note; a look older than
+        the last one kept changes nothing (an overlapping, slower sweep).
+        """
         for attempt in range(3):
             try:
-                return await self._reconcile(code, records, now, today)
+                return await self._reconcile(code, records, answered, now, today)
             except IntegrityError:
                 # Another process took its first look at a record at the same time:
                 # read again; its rows are the last look now.
@@ -79,7 +91,12 @@ class RecordWatch:
         return []
 
     async def _reconcile(
-        self, code: str, records: Sequence[CreditRecord], now: datetime, today: date
+        self,
+        code: str,
+        records: Sequence[CreditRecord],
+        answered: Collection[str],
+        now: datetime,
+        today: date,
     ) -> list[SourceEvent]:
         told_of: list[SourceEvent] = []
         span: list[int] = []
@@ -87,21 +104,51 @@ class RecordWatch:
             # Writing the subject's own row first takes the write lock (SQLite) or
             # that row's lock (PostgreSQL, MySQL) before reading: one look at a
             # subject at a time, each reading what the last one wrote.
-            first = not await _looked(connection, code, now, "LOOKED")
-            if first and not await _looked(connection, code, now, "ENROLLED"):
+            own = await connection.execute(
+                update(record_watch)
+                .where(
+                    and_(record_watch.c.subject_code == code, record_watch.c.record_id == ENROLLED)
+                )
+                .values(state="LOOKED")
+            )
+            if own.rowcount != 1:
                 await connection.execute(
                     record_watch.insert().values(**_enrolment(code, now), state="LOOKED")
                 )
             rows = await connection.execute(
                 select(record_watch).where(record_watch.c.subject_code == code)
             )
-            before = {row.record_id: Watched(row.state, row.digest) for row in rows}
+            before = {row.record_id: row for row in rows}
+            if utc(before[ENROLLED].seen_at) > utc(now):
+                return []  # a newer look was kept meanwhile: this one is stale
+            await connection.execute(
+                update(record_watch)
+                .where(
+                    and_(record_watch.c.subject_code == code, record_watch.c.record_id == ENROLLED)
+                )
+                .values(seen_at=utc(now))
+            )
+            noted = {s for s in answered if _baseline(s) in before}
+            for source in sorted(set(answered) - noted):
+                await connection.execute(
+                    record_watch.insert().values(
+                        subject_code=code,
+                        record_id=_baseline(source),
+                        state="BASELINE",
+                        digest="",
+                        seen_at=utc(now),
+                    )
+                )
             for record in records:
-                last, look = before.get(record.id), watched(record, today)
+                if record.source not in answered:
+                    continue
+                row = before.get(record.id)
+                last = None if row is None else Watched(row.state, row.digest)
+                look = watched(record, today)
                 if last == look or not await _moved(connection, code, record.id, last, look, now):
                     continue  # unchanged, or another process moved it on first and tells
-                if first:
-                    continue  # the first look takes note only
+                if record.source not in noted:
+                    continue  # the source's first answer about the subject takes note only
                 for event in events(last, look):
                     span.extend(await _tell(connection, record, event, now))
                     told_of.append(event)
@@ -111,20 +158,9 @@ class RecordWatch:
         return told_of
 
 
-async def _looked(connection: AsyncConnection, code: str, now: datetime, state: str) -> bool:
-    """Mark the subject's own row looked at now, if it is in ``state``."""
-    result = await connection.execute(
-        update(record_watch)
-        .where(
-            and_(
-                record_watch.c.subject_code == code,
-                record_watch.c.record_id == ENROLLED,
-                record_watch.c.state == state,
-            )
-        )
-        .values(state="LOOKED", seen_at=utc(now))
-    )
-    return result.rowcount == 1
+def _baseline(source: str) -> str:
+    """The record id of the row saying ``source`` has answered about the subject."""
+    return f"@source:{source}"
 
 
 async def _has_row(connection: AsyncConnection, code: str) -> bool:
@@ -148,6 +184,7 @@ async def _moved(
     now: datetime,
 ) -> bool:
     values = {"state": look.state, "digest": look.digest, "seen_at": utc(now)}
+    # Only forward: a row a newer look wrote is not moved back.
     if last is None:
         await connection.execute(
             record_watch.insert().values(subject_code=code, record_id=record_id, **values)
@@ -161,6 +198,7 @@ async def _moved(
                 record_watch.c.record_id == record_id,
                 record_watch.c.state == last.state,
                 record_watch.c.digest == last.digest,
+                record_watch.c.seen_at <= utc(now),
             )
         )
         .values(**values)

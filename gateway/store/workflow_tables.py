@@ -31,7 +31,7 @@ cases = Table(
     Column("decided_at", DateTime(timezone=True), nullable=True),
     Column("decided_by", String(64), nullable=True),
     Column("decision_reason", Text, nullable=True),
-    Column("corrections", Text, nullable=True),  # JSON: field -> corrected value (004 art. 53)
+    Column("corrections", Text, nullable=True),  # JSON: field -> corrected value (004 art. 52)
 )
 
 # Every step of every case, hash-chained like the query log (head: audit_head id 2).
@@ -70,7 +70,7 @@ notifications = Table(
 )
 
 # What the subject was last told of each of its records that a source changed
-# on its own (listed, removed, withdrawn, corrected: 000 art. 45, 003 art. 42):
+# on its own (listed, removed, withdrawn, corrected: 003 art. 33, 003 art. 43, 004 art. 52):
 # the record's state and a digest of its content, as last seen.
 record_watch = Table(
     "record_watch",

@@ -71,7 +71,7 @@ class Objection:
     decided_by: str | None = None
     decision_reason: str | None = None
     kind: CaseKind = CaseKind.OBJECTION
-    # An upheld objection's corrected fields (004 art. 53): detail key -> value.
+    # An upheld objection's corrected fields (004 art. 52): detail key -> value.
     corrections: Mapping[str, str] | None = None
 
 
@@ -192,7 +192,7 @@ class Workflows:
         told: str,
         corrections: Mapping[str, str] | None = None,
     ) -> Objection:
-        """Upheld: the record is corrected (``corrections``, 004 art. 53) or, without
+        """Upheld: the record is corrected (``corrections``, 004 art. 52) or, without
         any, withdrawn from the file (003 art. 43). The annotation ends with the case
         (000 art. 46)."""
         status = CaseStatus.UPHELD if upheld else CaseStatus.REJECTED
@@ -263,7 +263,9 @@ class Workflows:
                 await _add_mark(
                     connection, case.subject_code, case.record_id, mark, now, case.id, detail
                 )
-            before, seq = await append_steps(connection, changed, actor, now, [(status.value, reason)])
+            before, seq = await append_steps(
+                connection, changed, actor, now, [(status.value, reason)]
+            )
             await tell_subject(connection, changed, seq, now, f"{kind.value}_{status.value}", told)
         self.marks.invalidate(case.subject_code)
         await self.appended(before, seq)
@@ -318,7 +320,9 @@ class Workflows:
         case = CaseRef(str(uuid.uuid4()), subject_code)
         async with self.engine.begin() as connection:
             await _add_mark(connection, subject_code, record_id, Mark.SHIELD, now, case.id)
-            before, seq = await append_steps(connection, case, actor, now, [("SHIELDED", record_id)])
+            before, seq = await append_steps(
+                connection, case, actor, now, [("SHIELDED", record_id)]
+            )
             await tell_subject(connection, case, seq, now, "SHIELDED", told)
         self.marks.invalidate(subject_code)
         await self.appended(before, seq)
@@ -342,7 +346,9 @@ class Workflows:
                 )
                 .values(until=utc(now))
             )
-            before, seq = await append_steps(connection, case, actor, now, [("UNSHIELDED", record_id)])
+            before, seq = await append_steps(
+                connection, case, actor, now, [("UNSHIELDED", record_id)]
+            )
             await tell_subject(connection, case, seq, now, "UNSHIELDED", told)
         self.marks.invalidate(subject_code)
         await self.appended(before, seq)

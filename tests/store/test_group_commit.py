@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import replace
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from gateway.store.store import Store
 from tests.store.test_query_log import ENTRY, _entries
@@ -39,7 +40,8 @@ async def test_a_failing_append_fails_only_its_own_request(store: Store) -> None
         *(log.append(batch) for batch in [*good[:2], bad, *good[2:]]), return_exceptions=True
     )
     failed = [r for r in results if isinstance(r, Exception)]
-    assert len(failed) == 1 and results[2] is failed[0]
+    assert len(failed) == 1
+    assert results[2] is failed[0]
     assert (await log.head())[0] == 10
     assert (await log.verify()).ok
 
@@ -53,5 +55,31 @@ async def test_when_the_store_fails_every_waiting_request_fails(store: Store) ->
         *(log.append(_entries(1)) for _ in range(5)), return_exceptions=True
     )
     assert all(isinstance(r, Exception) for r in results)
-    with pytest.raises(Exception):
+    with pytest.raises(OperationalError):
         await log.append(_entries(1))
+
+
+async def test_a_writer_cancelled_mid_write_leaves_no_request_waiting(store: Store) -> None:
+    log = store.query_log
+
+    async def cancelled(batches: object) -> None:
+        raise asyncio.CancelledError
+
+    log._write = cancelled  # type: ignore[method-assign]
+    results = await asyncio.wait_for(
+        asyncio.gather(*(log.append(_entries(1)) for _ in range(3)), return_exceptions=True), 5
+    )
+    assert all(isinstance(r, Exception) for r in results), results
+
+
+async def test_a_checkpoint_failure_after_the_commit_keeps_the_entries(store: Store) -> None:
+    log = store.query_log
+
+    class Failing:
+        async def appended(self, *args: object) -> None:
+            raise RuntimeError("the signing key is unreadable")
+
+    log.checkpointing = Failing()  # type: ignore[assignment]
+    await log.append(_entries(2))
+    assert (await log.head())[0] == 2
+    assert log.transactions == 1

@@ -33,7 +33,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("performance_on", sa.Date, nullable=True))
         batch.add_column(sa.Column("performance_note", sa.Text, nullable=True))
         batch.add_column(sa.Column("performance_at", sa.DateTime(timezone=True), nullable=True))
-    # 004 art. 53: an upheld objection corrects fields; the mark carries them (JSON).
+    # 004 art. 52: an upheld objection corrects fields; the mark carries them (JSON).
     with op.batch_alter_table("record_marks") as batch:
         batch.add_column(sa.Column("detail", sa.Text, nullable=True))
     with op.batch_alter_table("cases") as batch:

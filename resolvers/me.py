@@ -17,6 +17,7 @@ from resolvers.context import Context
 from resolvers.objections import NotificationType, ObjectionType, my_notifications, my_objections
 from resolvers.pagination import PageInfo, check_first, decode_cursor, encode_cursor
 from resolvers.repairs import my_repairs
+from resolvers.score import IntegrityScoreType, my_score
 from resolvers.subjects import Subject, subject_type
 
 
@@ -57,6 +58,14 @@ class Me:
         context = info.context
         context.count_codes(1, "me")
         return subject_type(await context.view(code))
+
+    @strawberry.field(
+        description="Your integrity score (自然人诚信积分, 001 art. 28), with every record that "
+        "moved it and the benefits its band brings (001 art. 29). Null when you are not a "
+        "natural person (subjects only)."
+    )
+    async def integrity_score(self, info: Info[Context, None]) -> IntegrityScoreType | None:
+        return await my_score(info)
 
     @strawberry.field(description="The consents you granted, newest first (subjects only).")
     async def consents(self, info: Info[Context, None]) -> list[Consent]:

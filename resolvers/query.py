@@ -18,6 +18,13 @@ from resolvers.lists import ListEntryConnection, resolve_list_entries
 from resolvers.me import Me, resolve_me
 from resolvers.measures import MeasureType, published_measures
 from resolvers.objections import QueuedObjection, objection_queue
+from resolvers.report import (
+    CreditReportType,
+    ReportVerification,
+    resolve_report,
+    resolve_reports,
+    verify_report,
+)
 from resolvers.search import SubjectConnection, resolve_search
 from resolvers.subjects import Subject, resolve_subject, resolve_subjects
 
@@ -162,3 +169,54 @@ class Query:
             if (category is None or item.category is category)
             and (openness is None or item.openness is openness)
         ]
+
+    @strawberry.field(
+        description="公共信用信息报告 of one subject (001 art. 40): everything you may see about "
+        "it, in the report's sections, numbered and digested. Issuing it is recorded "
+        "(verifyReport) and logged like any disclosure. Null when you may see nothing about "
+        "it; an error, and no report, while a source it needs is down."
+    )
+    async def credit_report(
+        self,
+        info: Info[Context, None],
+        code: Annotated[
+            str, strawberry.argument(description="18-character USCC or citizen ID number.")
+        ],
+    ) -> CreditReportType | None:
+        return await resolve_report(info, code)
+
+    @strawberry.field(
+        description="Reports of many subjects at once, in the order asked (001 art. 40: batch "
+        "queries), each under its own consents; each source is asked once for the whole "
+        "batch. An invalid code gives null at its position and a BAD_USER_INPUT error."
+    )
+    async def credit_reports(
+        self,
+        info: Info[Context, None],
+        codes: Annotated[
+            list[str],
+            strawberry.argument(
+                description="Codes to report on; they count against the request's batch limit "
+                f"(default {Limits().max_batch} codes across all its fields)."
+            ),
+        ],
+    ) -> list[CreditReportType | None]:
+        result: list[CreditReportType | GraphQLError | None] = await resolve_reports(info, codes)
+        return result  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Whether a report number was issued by this gateway, when, for which "
+        "subject code, and its SHA-256 digest; nothing of its content. Open to anyone."
+    )
+    async def verify_report(
+        self,
+        info: Info[Context, None],
+        number: Annotated[str, strawberry.argument(description="The report's 报告编号.")],
+        digest: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The digest printed on the report, to compare (`digestMatches`)."
+            ),
+        ] = None,
+    ) -> ReportVerification:
+        return await verify_report(info, number, digest)

@@ -21,6 +21,7 @@ from resolvers.lists import ListEntryType, subject_entries
 from resolvers.measures import ApplicableMeasureType, resolve_applicable
 from resolvers.pagination import PageInfo, check_first, decode_cursor, encode_cursor
 from resolvers.records import CreditRecordType, record_type
+from resolvers.score import IntegrityScoreType, resolve_score, score_disclosed
 
 
 @strawberry.type(description="登记注册基础信息 as far as you may see it; null fields are unknown.")
@@ -90,6 +91,8 @@ class Subject(Disclosing):
     asked: strawberry.Private[bool]
     code: str = strawberry.field(description="统一社会信用代码 or 公民身份号码 (normalised).")
     kind: SubjectKind = strawberry.field(description="Natural person, legal person or other.")
+    # The person's integrity score, when the viewer may see it (resolvers.score).
+    score: strawberry.Private[Disclosed | None] = None
 
     @strawberry.field(
         description="Registered name; null when its registration is not visible to you."
@@ -197,6 +200,15 @@ class Subject(Disclosing):
     ) -> list[ApplicableMeasureType] | None:
         return resolve_applicable(info, self.view, matter)
 
+    @strawberry.field(
+        description="自然人诚信积分 (001 art. 28), explained: for the person itself, and for "
+        "an institution under the person's consent naming INTEGRITY_SCORE, computed over what "
+        "that consent opens. Anyone else gets CONSENT_REQUIRED or FORBIDDEN (a unit's duty "
+        "matter never opens it). Null for organisations."
+    )
+    def integrity_score(self, info: Info[Context, None]) -> IntegrityScoreType | None:
+        return resolve_score(info, self.view)
+
     @strawberry.field(description="信用信息概要: visible record counts per category.")
     def summary(self) -> list[CategoryCount]:
         counts = {c: 0 for c in Category}
@@ -223,26 +235,39 @@ class Subject(Disclosing):
         # it: if all of that is non-public, being there discloses it.
         if any(not d.decision.logged for d in self.view.records):
             return ()
-        return registration or self.view.records
+        score = () if self.score is None else (self.score,)
+        return registration or self.view.records or score
 
 
 # The code is the caller's own input (found by name, the subject shows its
 # registration anyway) and the kind follows from it. `records` and
 # `listEntries` return objects that say for themselves what they show.
 _SHOWS_NOTHING = frozenset(
-    {"code", "kind", "__typename", "records", "listEntries", "applicableMeasures"}
+    {
+        "code",
+        "kind",
+        "__typename",
+        "records",
+        "listEntries",
+        "applicableMeasures",
+        "integrityScore",
+    }
 )
 _SHOWS_REGISTRATION = frozenset({"name", "basicInfo"})
 
 
-def subject_type(view: SubjectView, *, asked: bool = True) -> Subject | None:
+def subject_type(
+    view: SubjectView, *, asked: bool = True, score: Disclosed | None = None
+) -> Subject | None:
     """The schema object, or None when the viewer may see nothing about the subject.
 
     ``asked`` is False for a subject the caller did not name (a search result).
+    ``score`` is the person's integrity score when the viewer may see it: a
+    consent naming only the score still shows the person.
     """
-    if not view.visible:
+    if not view.visible and score is None:
         return None
-    return Subject(view=view, asked=asked, code=view.code, kind=view.kind)
+    return Subject(view=view, asked=asked, code=view.code, kind=view.kind, score=score)
 
 
 def parse_or_error(raw: str, argument: str) -> SubjectCode | GraphQLError:
@@ -258,7 +283,8 @@ async def resolve_subject(info: Info[Context, None], code: str) -> Subject | Non
         raise parsed
     context = info.context
     context.count_codes(1, "code")
-    return subject_type(await context.view(parsed))
+    view = await context.view(parsed)
+    return subject_type(view, score=score_disclosed(context, view.state))
 
 
 async def resolve_subjects(
@@ -277,7 +303,12 @@ async def resolve_subjects(
     )
     # An invalid code fails only its own position: graphql-core raises an
     # Exception found in a list at that index, so the rest still arrive.
-    return [p if isinstance(p, GraphQLError) else subject_type(views[p.value]) for p in parsed]
+    return [
+        p
+        if isinstance(p, GraphQLError)
+        else subject_type(views[p.value], score=score_disclosed(context, views[p.value].state))
+        for p in parsed
+    ]
 
 
 def _matches(

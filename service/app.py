@@ -33,6 +33,7 @@ from service.http.cors import JsonCORSMiddleware
 from service.http.endpoint import GraphQLEndpoint
 from service.http.graphiql import assets_mount, graphiql_page
 from service.http.persisted import PersistedDocuments
+from service.reports import ReportDownload
 from service.sweeper import Sweeper
 from service.webhooks import WebhookDelivery
 
@@ -133,6 +134,14 @@ def create_app(
     app.router.routes.extend(
         [
             Route("/graphql", endpoint),
+            # The same schema, viewer and query log as /graphql (001 art. 40).
+            Route(
+                "/reports/{code}.pdf",
+                ReportDownload(
+                    endpoint.schema, limits=settings.limits, access=access, context=context
+                ),
+                methods=["GET"],
+            ),
             Route("/healthz", _health, methods=["GET"]),
             Route("/metrics", _metrics, methods=["GET"]),
         ]

@@ -60,6 +60,10 @@ def leaf_paths(
 
 
 SUBJECT_PATHS = sorted(leaf_paths(SCHEMA.type_map["Subject"]))  # type: ignore[arg-type]
+# A credit report shows everything it holds through any of its fields (its number
+# and digest stand for the content): every one of them, present or future, is
+# asked for alone below and must log it all.
+REPORT_PATHS = [("__typename",), *sorted(leaf_paths(SCHEMA.type_map["CreditReport"]))]  # type: ignore[arg-type]
 
 
 # What each part of a subject shows: nothing, its registration, the records on
@@ -79,6 +83,9 @@ RULES: Sequence[tuple[tuple[str, ...], str]] = (
     # A measure applied shows what triggered it (and, for an entry, its basis).
     (("applicableMeasures", "entry", "basisRecords"), "measure basis"),
     (("applicableMeasures",), "measures"),
+    # The score shows its own item; each contribution shows its record too.
+    (("integrityScore", "contributions"), "score contributions"),
+    (("integrityScore",), "score"),
 )
 MATTER = "PUBLIC_PROCUREMENT"
 
@@ -174,7 +181,8 @@ ITEM = "item { code openness publicForPersons }"
 LISTS = f"""query($code: String!, $matter: String!) {{ subject(code: $code) {{ kind
   listEntries {{ record {{ {ITEM} }} basisRecords {{ {ITEM} }} }}
   applicableMeasures(matter: $matter) {{ record {{ {ITEM} }}
-    entry {{ basisRecords {{ {ITEM} }} }} }} }} }}"""
+    entry {{ basisRecords {{ {ITEM} }} }} }}
+  integrityScore {{ contributions {{ record {{ {ITEM} }} }} }} }} }}"""
 
 
 async def shown_in_lists(
@@ -197,7 +205,12 @@ async def shown_in_lists(
 
     entries = subject["listEntries"]
     measures = subject["applicableMeasures"] or []
+    score = subject["integrityScore"]
+    scored = [] if score is None else [Shown("INTEGRITY_SCORE", False, False)]
     return {
+        "score": scored,
+        "score contributions": scored
+        + of([c["record"]["item"] for c in (score or {}).get("contributions", [])]),
         "entries": of([e["record"]["item"] for e in entries]),
         "entry basis": of(
             [e["record"]["item"] for e in entries]
@@ -245,6 +258,8 @@ async def test_each_field_logs_exactly_what_it_showed(
     if who == "unit":
         assert lists["measures"], "no measure applies: the test would prove nothing"
     assert lists["entries"], "no list entry is visible: the test would prove nothing"
+    if who == "bank" and subject == PERSON.code:
+        assert len(expected("score contributions", visible, lists)) > 1, "nothing to log"
     spy.take()
     for path in SUBJECT_PATHS:
         query = f'{{ subject(code: "{subject}") {{ {selection(path)} }} }}'
@@ -255,6 +270,12 @@ async def test_each_field_logs_exactly_what_it_showed(
             assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
             assert entries == []
             continue
+        if who == "unit" and path[0] == "integrityScore" and subject == PERSON.code:
+            # Only the person and a consent naming it open the score (001 art. 28);
+            # this matter does not even open the score's category.
+            assert [e["extensions"]["code"] for e in body["errors"]] == ["CONSENT_REQUIRED"]
+            assert entries == []
+            continue
         assert "errors" not in body, (path, body)
         want = expected(rule_for(path) or "all", visible, lists)
         got = {item for entry in entries for item in entry.items}
@@ -263,6 +284,30 @@ async def test_each_field_logs_exactly_what_it_showed(
         if entries:
             assert entries[0].subject_code == subject
             assert entries[0].viewer_code == (viewers.BANK if who == "bank" else viewers.UNIT)
+
+
+@pytest.mark.parametrize("who", ["bank", "unit"])
+async def test_every_report_field_logs_everything_the_report_holds(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig, who: str
+) -> None:
+    client, spy = logged
+    subject = ADVERSE_COMPANY.code
+    if who == "bank":
+        headers = viewers.bank(demo_config.auth, await consent_token(client, demo_config, subject))
+    else:
+        headers = viewers.gov(demo_config.auth)
+    want = expected("all", await shown(client, headers, subject))
+    assert want, "nothing non-public is visible: the test would prove nothing"
+    assert len(REPORT_PATHS) > 20
+    spy.take()
+    for path in REPORT_PATHS:
+        for field in ("creditReport(code: $code)", "creditReports(codes: [$code])"):
+            query = f"query($code: String!) {{ {field} {{ {selection(path)} }} }}"
+            body = await client.query(query, {"code": subject}, headers)
+            assert "errors" not in body, (path, body)
+            entries = spy.take()
+            assert {item for entry in entries for item in entry.items} == want, ".".join(path)
+            assert [e.subject_code for e in entries] == [subject], ".".join(path)
 
 
 async def test_fragments_and_skipped_fields_count_as_the_response_does(

@@ -1,4 +1,4 @@
-"""The README's list, responsible-person and measure examples give the answers it shows.
+"""The README's list, responsible-person, measure and score examples give the answers it shows.
 
 Each ```sh block of the section that calls `gql` is run against the demo data, as
 the viewer its `Authorization` header names, and the ```json block after it must be
@@ -19,11 +19,15 @@ from tests import viewers
 from tests.server import Client
 from tests.test_readme import section
 
-EXAMPLES = re.findall(
-    r"```sh\n(?:[^\n]*\n)*?gql '(.+?)'([^\n]*)\n```\n\n```json\n(.*?)\n```",
-    section("Lists, responsible persons and measures"),
-    re.DOTALL,
-)
+EXAMPLES = [
+    example
+    for title in ("Lists, responsible persons and measures", "The integrity score (自然人诚信积分)")
+    for example in re.findall(
+        r"```sh\n(?:[^\n]*\n)*?gql '(.+?)'([^\n]*)\n```\n\n```json\n(.*?)\n```",
+        section(title),
+        re.DOTALL,
+    )
+]
 
 
 def _headers(config: GatewayConfig, flags: str) -> dict[str, str] | None:
@@ -39,11 +43,13 @@ def _headers(config: GatewayConfig, flags: str) -> dict[str, str] | None:
     return viewers.subject(config.auth, PERSON.code)
 
 
-def test_the_section_has_its_three_examples() -> None:
-    assert len(EXAMPLES) == 3
+def test_the_sections_have_their_four_examples() -> None:
+    assert len(EXAMPLES) == 4
 
 
-@pytest.mark.parametrize(("query", "flags", "answer"), EXAMPLES, ids=["page", "person", "unit"])
+@pytest.mark.parametrize(
+    ("query", "flags", "answer"), EXAMPLES, ids=["page", "person", "unit", "score"]
+)
 async def test_each_example_gives_the_answer_shown(
     gateway: Client, demo_config: GatewayConfig, query: str, flags: str, answer: str
 ) -> None:

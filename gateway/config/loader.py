@@ -15,7 +15,9 @@ from gateway.config.manifest import ManifestError, read_manifest
 from gateway.config.measures import MeasureList, load_measures
 from gateway.config.provider_units import ProviderUnit, load_provider_units
 from gateway.config.reader import Problems, Table
+from gateway.config.report import ReportConfig, load_report
 from gateway.config.rights import RightsProfiles, load_rights
+from gateway.config.score import ScoreConfig, load_score
 from gateway.config.settings import Settings, parse_settings
 from gateway.config.sources import KindParser, SourceSpec, parse_sources
 from gateway.consent import DEV_SECRET, ConsentSettings, parse_consent
@@ -41,6 +43,8 @@ class GatewayConfig:
     list_rules: ListRules = field(default_factory=ListRules)
     rights: RightsProfiles = field(default_factory=RightsProfiles)
     provider_units: Mapping[str, ProviderUnit] = field(default_factory=dict)
+    score: ScoreConfig = field(default_factory=ScoreConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
 
 
 def default_config_dir() -> Path:
@@ -75,6 +79,8 @@ def load_config(
     _check_items(sources, catalogue, sources_root.file, problems)
     _check_timeouts(sources, settings.limits.deadline_ms, sources_root.file, problems)
     matters = load_duty_matters(directory / "duty_matters.toml", problems)
+    measures = load_measures(directory / "measures.toml", problems, catalogue, matters)
+    list_rules = load_list_rules(directory / "list_rules.toml", catalogue, problems)
     config = GatewayConfig(
         directory=directory,
         data_dir=data_dir,
@@ -85,13 +91,15 @@ def load_config(
         consent=parse_consent(root.table("consent")),
         purposes=load_purposes(directory / "purposes.toml", problems),
         duty_matters=matters,
-        measures=load_measures(directory / "measures.toml", problems, catalogue, matters),
+        measures=measures,
         trusted_documents=_trusted_documents(settings, directory, root.file, problems),
-        list_rules=load_list_rules(directory / "list_rules.toml", catalogue, problems),
+        list_rules=list_rules,
         rights=load_rights(directory / "rights.toml", problems),
         provider_units=load_provider_units(
             directory / "provider_units.toml", (s.name for s in sources), problems
         ),
+        score=load_score(directory / "score.toml", catalogue, measures, list_rules, problems),
+        report=load_report(directory / "report.toml", catalogue, problems),
     )
     problems.raise_if_any()
     return config

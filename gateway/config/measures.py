@@ -53,10 +53,13 @@ class AppliesTo:
     behaviour_domains: frozenset[str] = frozenset()
     # Also the persons an organisation's entry is recorded against (001 art. 26, 003 art. 36).
     responsible_persons: bool = False
+    # A person whose integrity score is in one of these bands of config/score.toml
+    # (001 arts. 28-29): benefits only, never in a basic public service.
+    score_bands: frozenset[str] = frozenset()
 
     @property
     def empty(self) -> bool:
-        return not (self.lists or self.items or self.categories)
+        return not (self.lists or self.items or self.categories or self.score_bands)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,9 @@ class MeasureList:
     # 救济途径 a subject is told of when a measure is applied on a record (002
     # art. 24); an entry of a list tells its own (catalogue [[list]] remedies).
     remedies: str = ""
+    # 基本公共服务: domains the integrity score may never be the ground of a measure
+    # in (001 art. 28).
+    basic_public_services: frozenset[str] = frozenset()
     _by_id: Mapping[str, Measure] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -127,15 +133,17 @@ def load_measures(
     """
     today = today or china_today()
     root = Table.load(path, problems)
-    root.unknown_keys({"measure", "remedies"})
+    root.unknown_keys({"measure", "remedies", "basic_public_services"})
+    basic = frozenset(root.strings("basic_public_services"))
     measures: dict[str, Measure] = {}
     for table in root.tables("measure"):
         measure = _measure(table)
         if measure.id in measures:
             table.problem("id", f"duplicate measure id {measure.id!r}")
         _check(table, measure, catalogue, matters, today)
+        _check_score(table, measure, basic)
         measures.setdefault(measure.id, measure)
-    return MeasureList(tuple(measures.values()), root.opt_string("remedies") or "")
+    return MeasureList(tuple(measures.values()), root.opt_string("remedies") or "", basic)
 
 
 _KEYS = {
@@ -151,7 +159,14 @@ _KEYS = {
     "published_on",
     "lifting_conditions",
 }
-_TRIGGER_KEYS = {"lists", "items", "categories", "behaviour_domains", "responsible_persons"}
+_TRIGGER_KEYS = {
+    "lists",
+    "items",
+    "categories",
+    "behaviour_domains",
+    "responsible_persons",
+    "score_bands",
+}
 
 
 def _measure(t: Table) -> Measure:
@@ -179,6 +194,7 @@ def _applies_to(t: Table) -> AppliesTo:
         categories=_enums(t, "categories", Category),
         behaviour_domains=frozenset(t.strings("behaviour_domains")),
         responsible_persons=t.boolean("responsible_persons"),
+        score_bands=frozenset(t.strings("score_bands")),
     )
 
 
@@ -247,6 +263,10 @@ def _check_grounds(t: Table, m: Measure) -> None:
 
 
 def _check_domain(t: Table, m: Measure, matters: Mapping[str, DutyMatter]) -> None:
+    if m.applies_to.score_bands:
+        # Applied by the service that a person shows the score to (001 art. 29:
+        # bike hire, libraries, hotels), not by a unit in a duty matter.
+        return
     domains = {matter.domain for matter in matters.values()}
     if m.domain and m.domain not in domains:
         known = ", ".join(sorted(domains))
@@ -318,3 +338,29 @@ def _check_kind(t: Table, m: Measure, catalogue: Catalogue) -> None:
                 f"a PUNISHMENT is triggered only by entries of {allowed} "
                 "(001 art. 23, 000 art. 42)",
             )
+
+
+def _check_score(t: Table, m: Measure, basic_public_services: frozenset[str]) -> None:
+    """001 art. 28: the score grants benefits, and never in a basic public service."""
+    a = m.applies_to
+    if not a.score_bands:
+        return
+    if m.kind is not MeasureKind.INCENTIVE:
+        t.problem(
+            "applies_to.score_bands",
+            f"a {m.kind} cannot be triggered by the integrity score: it only grants "
+            "benefits (001 art. 28)",
+        )
+    if m.domain in basic_public_services:
+        t.problem(
+            "domain",
+            f"{m.domain!r} is a basic public service (basic_public_services): the integrity "
+            "score may not be the ground for a measure in it (001 art. 28: "
+            "不得以自然人诚信积分为由，限制自然人依法享有的基本公共服务)",
+        )
+    if a.lists or a.items or a.categories:
+        t.problem(
+            "applies_to", "a measure triggered by the integrity score is triggered by nothing else"
+        )
+    if not m.legal_basis.strip():
+        t.problem("legal_basis", "a benefit of the integrity score cites its basis (001 art. 29)")

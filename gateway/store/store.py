@@ -11,6 +11,7 @@ from gateway.store.marks import RecordMarks
 from gateway.store.migrate import upgrade
 from gateway.store.querylog import QueryLog
 from gateway.store.record_watch import RecordWatch
+from gateway.store.reports import IssuedReports
 from gateway.store.workflows import Workflows
 
 
@@ -25,6 +26,7 @@ class Store:
         self.marks = RecordMarks(engine)
         self.workflows = Workflows(engine, self.marks)
         self.record_watch = RecordWatch(engine, self.workflows)
+        self.reports = IssuedReports(engine)
 
     @classmethod
     def open(cls, url: str) -> Store:

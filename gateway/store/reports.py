@@ -1,0 +1,71 @@
+"""Credit reports issued (001 art. 40): what verifies one, never its content.
+
+A report's content is what its viewer could see at the time; keeping it would
+keep a copy of non-public information beyond its disclosure. So the store
+keeps the number, the subject, the viewer, the version, the time and the
+SHA-256 digest of the content: enough to tell whether a report shown to
+someone is one the gateway issued, unaltered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gateway.store.consents import utc
+from gateway.store.workflow_tables import issued_reports
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedReport:
+    number: str
+    subject_code: str
+    viewer_kind: str
+    viewer_code: str
+    version: str
+    issued_at: datetime
+    digest: str
+
+
+class IssuedReports:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def add(self, reports: Sequence[IssuedReport]) -> None:
+        """Record ``reports``, a whole batch in one statement."""
+        if not reports:
+            return
+        rows = [
+            {
+                "number": r.number,
+                "subject_code": r.subject_code,
+                "viewer_kind": r.viewer_kind,
+                "viewer_code": r.viewer_code,
+                "version": r.version,
+                "issued_at": utc(r.issued_at),
+                "digest": r.digest,
+            }
+            for r in reports
+        ]
+        async with self.engine.begin() as connection:
+            await connection.execute(issued_reports.insert(), rows)
+
+    async def find(self, number: str) -> IssuedReport | None:
+        query = select(issued_reports).where(issued_reports.c.number == number)
+        async with self.engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        if row is None:
+            return None
+        return IssuedReport(
+            number=row.number,
+            subject_code=row.subject_code,
+            viewer_kind=row.viewer_kind,
+            viewer_code=row.viewer_code,
+            version=row.version,
+            issued_at=utc(row.issued_at),
+            digest=row.digest,
+        )

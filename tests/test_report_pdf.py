@@ -1,0 +1,262 @@
+"""`GET /reports/{code}.pdf`: the GraphQL report as an A4 PDF, under the same token,
+consent and duty headers, issued, logged and verifiable like it; every refusal JSON
+with a code and a status below 500."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import replace
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+import pytest
+from pypdf import PdfReader
+
+from demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, CONTROLLER, PERSON
+from gateway.config.loader import GatewayConfig
+from gateway.store.querylog import LogEntry
+from service.app import create_app
+from tests import viewers
+from tests.conftest import NOW
+from tests.server import Client, serve
+from tests.test_api_report import (
+    ORGANISATION_SECTIONS,
+    PERSON_SECTIONS,
+    REPORT,
+    VERIFY,
+    consent_token,
+    entries,
+)
+
+QUERY_TIME = "2026-11-23 12:00:00"  # NOW in China
+
+
+class Gateway:
+    """A served gateway, its PDF downloads, and every query-log entry appended."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.base = client.url.removesuffix("/graphql")
+        self.logged: list[LogEntry] = []
+
+    async def get(
+        self, code: str, headers: Mapping[str, str] | None = None, method: str = "GET"
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        url = f"{self.base}/reports/{code}.pdf"
+        async with self.client.session.request(method, url, headers=headers) as response:
+            return response.status, response.headers, await response.read()
+
+    async def pdf(self, code: str, headers: Mapping[str, str] | None = None) -> PdfReader:
+        status, answer, body = await self.get(code, headers)
+        assert status == 200, body[:500]
+        assert answer["Content-Type"] == "application/pdf"
+        assert answer["Cache-Control"] == "no-store"
+        number = re.fullmatch(
+            r'attachment; filename="(\w{24})\.pdf"', answer["Content-Disposition"]
+        )
+        assert number is not None
+        return PdfReader(BytesIO(body))
+
+
+@pytest.fixture
+async def gateway(demo_config: GatewayConfig) -> AsyncIterator[Gateway]:
+    app = create_app(demo_config, clock=lambda: NOW)
+    async with serve(app) as client:
+        client.app = app
+        served = Gateway(client)
+        log = app.state.services.store.query_log
+        append = log.append
+
+        async def spying(batch: Sequence[LogEntry]) -> None:
+            served.logged.extend(batch)
+            await append(batch)
+
+        log.append = spying
+        yield served
+
+
+def text_of(pdf: PdfReader) -> list[str]:
+    return [page.extract_text() for page in pdf.pages]
+
+
+def number_of(pages: list[str]) -> str:
+    found = re.search(r"报告编号：(\w{24})", pages[0])
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("subject", "who"),
+    [(ADVERSE_COMPANY, "self"), (PERSON, "self"), (CLEAN_COMPANY, "public")],
+    ids=["company-self", "person-self", "clean-public"],
+)
+async def test_the_pdf_says_what_the_graphql_report_says_on_numbered_pages(
+    gateway: Gateway, demo_config: GatewayConfig, subject: Any, who: str
+) -> None:
+    headers = viewers.subject(demo_config.auth, subject.code) if who == "self" else {}
+    body = await gateway.client.query(REPORT, {"code": subject.code}, headers)
+    report = body["data"]["creditReport"]
+    pages = text_of(await gateway.pdf(subject.code, headers))
+    whole = "".join(pages).replace("\n", "")
+    headings = PERSON_SECTIONS if subject is PERSON else ORGANISATION_SECTIONS
+    for heading in [*headings, "报告说明", "信用信息概要", report["title"]]:
+        assert heading in whole, heading
+    assert subject.name in whole
+    for entry in entries(report):
+        assert entry["title"] in whole, entry["title"]
+        for detail in entry["details"]:
+            assert detail["text"].replace("\n", "") in whole, detail
+    assert "fileObjection" in whole
+    assert "applyForRepair" in whole
+    # Every page: the report's own number (this PDF is a report of its own),
+    # the query time, and which page of how many.
+    number = number_of(pages)
+    assert len(pages) >= 2
+    for index, page in enumerate(pages, start=1):
+        assert f"报告编号：{number}" in page
+        assert f"查询时间：{QUERY_TIME}" in page
+        assert f"第 {index} 页 共 {len(pages)} 页" in page
+    verified = await gateway.client.query(VERIFY, {"number": number})
+    issued = verified["data"]["verifyReport"]
+    assert (issued["issued"], issued["subjectCode"]) == (True, subject.code)
+    assert f"内容摘要（SHA-256）：{issued['digest']}" in whole
+
+
+async def test_the_pdf_uses_the_same_consent_and_duty_headers(
+    gateway: Gateway, demo_config: GatewayConfig
+) -> None:
+    code = ADVERSE_COMPANY.code
+    public = "".join(text_of(await gateway.pdf(code)))
+    assert "欠缴增值税" not in public  # TAX_ARREARS, authorized
+    assert gateway.logged == []
+    token = await consent_token(gateway.client, demo_config, code)
+    gateway.logged.clear()
+    bank = "".join(text_of(await gateway.pdf(code, viewers.bank(demo_config.auth, token))))
+    assert "欠缴增值税" in bank
+    [entry] = gateway.logged
+    assert (entry.subject_code, entry.viewer_code, entry.purpose) == (code, viewers.BANK, "02")
+    assert entry.consent_id is not None
+    assert "TAX_ARREARS" in entry.items
+    gateway.logged.clear()
+    # A consent that cannot be used is said, not silently left out of a PDF.
+    wrong = viewers.bank(demo_config.auth, token, purpose="03")
+    status, _, body = await gateway.get(code, wrong)
+    assert (status, _code(body)) == (403, "CONSENT_REQUIRED")
+    assert "purpose 02, not 03" in body.decode()
+    gateway.logged.clear()
+    unit = "".join(text_of(await gateway.pdf(code, viewers.gov(demo_config.auth))))
+    assert "扣押财物" in unit  # ADM_ENFORCEMENT, internal
+    [entry] = gateway.logged
+    assert entry.duty_matter == "PUBLIC_PROCUREMENT"
+    assert set(entry.items) == {
+        "ADM_ENFORCEMENT",
+        "COMMERCIAL_DEFAULT",
+        "SOCIAL_INSURANCE_ARREARS",
+        "TAX_ARREARS",
+    }
+
+
+def _code(body: bytes) -> str:
+    """The first error's code; every error has a message and a code, nothing else."""
+    answer: dict[str, Any] = orjson.loads(body)
+    errors = answer["errors"]
+    assert all(set(e) == {"message", "extensions"} for e in errors)
+    assert all(e["extensions"]["code"] for e in errors)
+    code: str = errors[0]["extensions"]["code"]
+    return code
+
+
+async def test_every_refusal_is_coded_json_below_500(
+    gateway: Gateway, demo_config: GatewayConfig
+) -> None:
+    auth = demo_config.auth
+    cases: list[tuple[str, Mapping[str, str], str, int, str]] = [
+        ("91330106MA2H7K3Q0X", {}, "GET", 400, "BAD_USER_INPUT"),
+        ("nonsense", {}, "GET", 400, "BAD_USER_INPUT"),
+        (ADVERSE_COMPANY.code, {"Authorization": "Basic eA=="}, "GET", 401, "UNAUTHENTICATED"),
+        (ADVERSE_COMPANY.code, {"Authorization": "Bearer x.y.z"}, "GET", 401, "UNAUTHENTICATED"),
+        (ADVERSE_COMPANY.code, {"X-Consent-Token": "t"}, "GET", 401, "UNAUTHENTICATED"),
+        (ADVERSE_COMPANY.code, viewers.gov(auth, "NO_SUCH"), "GET", 400, "BAD_USER_INPUT"),
+        (
+            ADVERSE_COMPANY.code,
+            viewers.gov(auth, "HONOURS_REVIEW", duties=("PUBLIC_PROCUREMENT",)),
+            "GET",
+            403,
+            "FORBIDDEN",
+        ),
+        (CONTROLLER.code, {}, "GET", 404, "NOT_FOUND"),
+        (ADVERSE_COMPANY.code, {}, "POST", 405, "METHOD_NOT_ALLOWED"),
+        (ADVERSE_COMPANY.code, {"X-Big": "x" * 40_000}, "GET", 431, "HEADERS_TOO_LARGE"),
+    ]
+    for code, headers, method, status, error in cases:
+        got, answer, body = await gateway.get(code, headers, method)
+        assert (got, _code(body)) == (status, error), (code, headers, method, body)
+        assert answer["Content-Type"].startswith("application/json")
+
+
+async def test_no_pdf_while_a_source_is_down(demo_config: GatewayConfig, bureau_url: str) -> None:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{bureau_url}/_knobs", json={"error_rate": 1.0}) as answer,
+    ):
+        assert answer.status == 200
+    sources = tuple(
+        replace(s, resilience=replace(s.resilience, retries=0, cache_ttl_s=0))
+        if s.kind == "bureau"
+        else s
+        for s in demo_config.sources
+    )
+    app = create_app(replace(demo_config, sources=sources), clock=lambda: NOW)
+    async with serve(app) as client:
+        gateway = Gateway(client)
+        status, _, body = await gateway.get(ADVERSE_COMPANY.code, viewers.company(demo_config.auth))
+    assert (status, _code(body)) == (424, "SOURCE_UNAVAILABLE")
+
+
+async def test_no_pdf_when_the_query_log_cannot_be_written(
+    gateway: Gateway, demo_config: GatewayConfig
+) -> None:
+    async def failing(batch: Sequence[LogEntry]) -> None:
+        raise RuntimeError("the query log is unavailable")
+
+    assert gateway.client.app is not None
+    gateway.client.app.state.services.store.query_log.append = failing
+    status, _, body = await gateway.get(ADVERSE_COMPANY.code, viewers.gov(demo_config.auth))
+    assert (status, _code(body)) == (424, "INTERNAL_SERVER_ERROR")
+
+
+def _png(pdf: bytes, directory: Path) -> tuple[bytes, str]:
+    """Page 1 of ``pdf`` rendered by poppler, and what poppler complained of."""
+    (directory / "report.pdf").write_bytes(pdf)
+    done = subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", "report.pdf", "page"],
+        cwd=directory,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return (directory / "page.png").read_bytes(), done.stderr.decode(errors="replace")
+
+
+# CI installs poppler and a CJK font (.ci/run); elsewhere the render is skipped.
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None and os.environ.get("CI") != "true",
+    reason="poppler's pdftoppm not installed",
+)
+async def test_a_page_renders_to_png(gateway: Gateway, tmp_path: Path) -> None:
+    status, _, body = await gateway.get(CLEAN_COMPANY.code)
+    assert status == 200
+    png, complaints = await asyncio.to_thread(_png, body, tmp_path)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(png) > 10_000
+    # The CID font (STSong-Light) is not embedded: a reader draws the Chinese with
+    # a font of its own; poppler says so when it has none, and draws nothing.
+    assert "Couldn't find a font" not in complaints, complaints

@@ -51,6 +51,9 @@ class Context:
         self.deadline = asyncio.get_running_loop().time() + self.limits.deadline_ms / 1000
         self.access = AccessPlan(viewer, self.now)
         self.subjects: DataLoader[str, Loaded] = DataLoader(load_fn=self._load)
+        self.registrations: DataLoader[str, Loaded | None] = DataLoader(
+            load_fn=self._load_registrations
+        )
         self.source_errors: dict[str, SourceError] = {}
         self.notices = list(notices)
         self.denials: list[GraphQLError] = []
@@ -95,6 +98,21 @@ class Context:
             self._views[code.value] = view
         return view
 
+    async def registration_view(self, code: SubjectCode) -> SubjectView | None:
+        """The subject as this viewer may see it from its registration alone: for a
+        selection that shows nothing else (its name, kind, basic info), the sources
+        are asked for the registration items only. None when that shows no
+        registration to this viewer (then :meth:`view` answers in full)."""
+        full = self._views.get(code.value)
+        if full is not None:
+            return full
+        self._parsed[code.value] = code
+        loaded = await self.registrations.load(code.value)
+        if loaded is None:
+            return None
+        view = view_subject(self.access, loaded.state, loaded.records, ())
+        return view if view.registration is not None else None
+
     def loaded(self, code: str) -> bool:
         """Whether this request has already looked ``code`` up (and charged it)."""
         return code in self._views
@@ -103,6 +121,7 @@ class Context:
         """Drop what this request loaded about ``code`` (after the gateway wrote to it)."""
         if self._views.pop(code, None) is not None:
             self.subjects.clear(code)
+        self.registrations.clear(code)
 
     def disclose(self, shown: Iterable[Disclosed]) -> None:
         """Note what the response carries, for the query log (resolvers.disclosure)."""
@@ -168,6 +187,31 @@ class Context:
                 else []
             )
             loaded.append(Loaded(state, records, derived))
+        return loaded
+
+    async def _load_registrations(self, codes: list[str]) -> list[Loaded | None]:
+        # The registration items this viewer may open, and the gateway's marks on
+        # them; no list rule (their inputs are not asked) and no other record.
+        parsed = [self._parsed.get(code) or parse_code(code) for code in codes]
+        catalogue = self.services.config.catalogue
+        states = [SubjectState(code.value, code.default_kind) for code in parsed]
+        openable = openable_items(self.viewer, states, catalogue, self.now)
+        items = frozenset(i.code for i in catalogue if i.registration and i.code in openable)
+        if not items:
+            return [None] * len(codes)
+        services = self.services
+        outcome, marks = await asyncio.gather(
+            services.sources.fetch(codes, items, deadline=self.deadline),
+            services.store.marks.for_subjects(codes),
+        )
+        if outcome.failures:
+            return [None] * len(codes)  # the full look says which source failed
+        loaded: list[Loaded | None] = []
+        for code in parsed:
+            state, records = merge(
+                code, outcome.records[code.value], marks[code.value], self.now, self.today
+            )
+            loaded.append(Loaded(state, records, []))
         return loaded
 
     def _items_to_ask(self, codes: list[SubjectCode]) -> frozenset[str]:

@@ -16,7 +16,7 @@ from gateway.domain import Category, DetailValue, ListKind, SubjectKind
 from gateway.errors import bad_input
 from gateway.visibility import Disclosed, SubjectView
 from resolvers.context import Context
-from resolvers.disclosure import Disclosing
+from resolvers.disclosure import Disclosing, selected_fields
 from resolvers.lists import ListEntryType, subject_entries
 from resolvers.measures import ApplicableMeasureType, resolve_applicable
 from resolvers.pagination import PageInfo, check_first, decode_cursor, encode_cursor
@@ -283,7 +283,7 @@ async def resolve_subject(info: Info[Context, None], code: str) -> Subject | Non
         raise parsed
     context = info.context
     context.count_codes(1, "code")
-    view = await context.view(parsed)
+    view = await _view(info, parsed)
     return subject_type(view, score=score_disclosed(context, view.state))
 
 
@@ -297,7 +297,7 @@ async def resolve_subjects(
     views = dict(
         zip(
             [p.value for p in valid],
-            await asyncio.gather(*(context.view(p) for p in valid)),
+            await asyncio.gather(*(_view(info, p) for p in valid)),
             strict=False,
         )
     )
@@ -309,6 +309,27 @@ async def resolve_subjects(
         else subject_type(views[p.value], score=score_disclosed(context, views[p.value].state))
         for p in parsed
     ]
+
+
+async def _view(info: Info[Context, None], code: SubjectCode) -> SubjectView:
+    """The subject's view for this field's selection: from the registration alone
+    when the selection shows only that (a name, kind and basic info lookup), else
+    in full. Both give the same answer and the same log for such a selection."""
+    context = info.context
+    if _registration_only(selected_fields(info._raw_info)):
+        view = await context.registration_view(code)
+        if view is not None:
+            return view
+    return await context.view(code)
+
+
+def _registration_only(fields: frozenset[str]) -> bool:
+    # `code`/`kind` alone say the subject exists, which depends on every record;
+    # a name or basic info shows the registration, whatever else is on file.
+    return fields <= _REGISTRATION_FIELDS and bool(fields & _SHOWS_REGISTRATION)
+
+
+_REGISTRATION_FIELDS = frozenset({"code", "kind", "name", "basicInfo", "__typename"})
 
 
 def _matches(

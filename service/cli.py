@@ -183,7 +183,25 @@ def _check_config(args: argparse.Namespace) -> int:
         f"configuration in {config.directory} is valid: "
         f"{len(config.catalogue.items)} catalogue items, {len(config.sources)} sources"
     )
+    for warning in asyncio.run(_index_warnings(config)):
+        print(f"warning: {warning}")
     return 0
+
+
+async def _index_warnings(config: GatewayConfig) -> list[str]:
+    """Mapped tables without an index on their subject-code column (a warning:
+    the configuration is valid, but lookups scan those tables)."""
+    from adapters.sql.config import SqlSourceConfig
+    from adapters.sql.indexes import unindexed
+
+    found = await asyncio.gather(
+        *(
+            unindexed(spec.name, spec.config)
+            for spec in config.sources
+            if isinstance(spec.config, SqlSourceConfig)
+        )
+    )
+    return [warning for warnings in found for warning in warnings]
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -121,7 +122,8 @@ class Context:
         """Drop what this request loaded about ``code`` (after the gateway wrote to it)."""
         if self._views.pop(code, None) is not None:
             self.subjects.clear(code)
-        self.registrations.clear(code)
+        with contextlib.suppress(KeyError):  # strawberry's clear of a key never loaded
+            self.registrations.clear(code)
 
     def disclose(self, shown: Iterable[Disclosed]) -> None:
         """Note what the response carries, for the query log (resolvers.disclosure)."""

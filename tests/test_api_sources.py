@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 import aiohttp
+import pytest
 from sqlalchemy import event
 
 from demo.bureau_sim import Knobs, running
@@ -323,8 +324,13 @@ async def test_a_source_hanging_past_the_deadline_still_opens_its_breaker(
     config = replace(config, settings=replace(config.settings, limits=limits))
     unit = viewers.gov(demo_config.auth)
     async with _gateway(config) as client:
-        # Warm first (connections, caches): only the bureau is to miss the 400 ms.
-        assert "errors" not in await client.query(_query(), headers=unit)
+        # Warm first (connections, caches): only the bureau is to miss the 400 ms. On
+        # a loaded machine a cold store or database may need more than one request.
+        for _ in range(5):
+            if "errors" not in await client.query(_query(), headers=unit):
+                break
+        else:
+            pytest.fail("the sources did not answer within 400 ms even when warm")
         await _knobs(bureau_url, timeout_rate=1.0)
         for _ in range(2):
             body = await client.query(_query(), headers=unit)

@@ -12,7 +12,10 @@ Two questions, asked in this order:
 
 Whether a consent is usable (grantee, purpose, scope, validity to the second,
 revocation) is decided here and nowhere else, and so is whether an item can be
-consented to at all. Nothing here does I/O or reads a clock: ``now`` is passed in.
+consented to at all, and whether a consent to its category opens it. An item
+the catalogue marks ``consent_only`` (the integrity score, 001 art. 28) is
+opened to the subject and under a consent naming it, and by nothing else.
+Nothing here does I/O or reads a clock: ``now`` is passed in.
 """
 
 from __future__ import annotations
@@ -270,6 +273,12 @@ def consentable(item: CatalogueItem) -> str | None:
     return None
 
 
+def opened_by_category(item: CatalogueItem) -> bool:
+    """Whether a consent to ``item``'s category opens it: not when consent cannot
+    open it at all, nor when it is ``consent_only``, which a consent must name."""
+    return consentable(item) is None and not item.consent_only
+
+
 def openable_items(
     viewer: Viewer,
     subjects: Iterable[SubjectState],
@@ -306,6 +315,8 @@ def openable_items(
 def _by_openness(
     viewer: Viewer, subject: SubjectState, item: CatalogueItem, now: datetime
 ) -> Decision:
+    if item.consent_only:
+        return _consent(viewer, subject, item, now) or _consent_only_refused(viewer, item)
     duty = _duty(viewer, item)
     if item.openness is Openness.INTERNAL:
         return duty or Decision(
@@ -325,6 +336,19 @@ def _by_openness(
         "needs the subject's written consent (002 art. 21, 003 art. 20, 000 art. 47)",
         denial=Denial.CONSENT_REQUIRED,
     )
+
+
+def _consent_only_refused(viewer: Viewer, item: CatalogueItem) -> Decision:
+    # 001 art. 28: the score grants benefits and may not be the ground of a
+    # restriction, so no duty matter opens it: a unit whose matter covers the
+    # item's category is told no duty does (FORBIDDEN), anyone else that the
+    # subject's consent naming it would (CONSENT_REQUIRED).
+    reason = (
+        f"{item.code} is shown only to the subject and under the subject's consent "
+        "naming it (001 art. 28)"
+    )
+    denial = Denial.FORBIDDEN if _duty(viewer, item) else Denial.CONSENT_REQUIRED
+    return Decision(False, reason, denial=denial)
 
 
 def _public_for(subject: SubjectState, item: CatalogueItem) -> bool:

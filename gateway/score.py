@@ -32,7 +32,7 @@ from gateway.config.measures import Measure, MeasureList
 from gateway.config.score import Band, ScoreConfig, ScoreRule
 from gateway.domain import ListKind, Provenance, RecordStatus, SubjectKind
 from gateway.list_rules import in_window
-from gateway.policy import Basis, Decision, Denial, china_today
+from gateway.policy import china_today
 from gateway.records import CreditRecord
 from gateway.visibility import Disclosed, SubjectView
 
@@ -107,24 +107,6 @@ def _newest_first(disclosed: Disclosed) -> tuple[int, str]:
     record = disclosed.record
     day = record.decided_on or record.occurred_on or date.min
     return (-day.toordinal(), record.id)
-
-
-def score_access(decision: Decision) -> Decision:
-    """The item access to the score (:func:`gateway.policy.item_access` for its
-    catalogue item) narrowed to the person and to a consent naming it.
-
-    001 art. 28 makes the score a ground for benefits only; a unit's duty
-    matter opening the category OTHER is no consent of the person, so a unit
-    never sees it. (Here rather than in the policy's table because only the
-    score's item is narrowed so; the policy decides everything else.)
-    """
-    if decision.allowed and decision.basis not in (Basis.SELF, Basis.CONSENT):
-        return Decision(
-            False,
-            "shown only to the person and under the person's consent naming it (001 art. 28)",
-            denial=Denial.FORBIDDEN,
-        )
-    return decision
 
 
 def score_record(item: CatalogueItem, code: str, today: date) -> CreditRecord:

@@ -13,7 +13,7 @@ from gateway.codes import InvalidCode, parse_code
 from gateway.consent import sign
 from gateway.domain import Category
 from gateway.errors import ErrorCode, bad_input, client_error
-from gateway.policy import consentable, outside_validity
+from gateway.policy import consentable, opened_by_category, outside_validity
 from gateway.store.consents import StoredConsent, utc
 from gateway.viewer import ViewerKind
 from resolvers.context import Context
@@ -59,7 +59,9 @@ class GrantConsentInput:
     purpose: str = strawberry.field(description="Agreed purpose code, e.g. 02 (loan approval).")
     valid_until: datetime = strawberry.field(description="End of validity.")
     categories: list[Category] | None = strawberry.field(
-        default=None, description="Categories it opens (every non-internal item of them)."
+        default=None,
+        description="Categories it opens: every item of them that a consent can open, "
+        "except those it must name in `items` (e.g. INTEGRITY_SCORE, 001 art. 28).",
     )
     items: list[str] | None = strawberry.field(
         default=None, description="Catalogue items it opens, in addition to `categories`."
@@ -156,7 +158,9 @@ def _items(context: Context, data: GrantConsentInput) -> set[str]:
         if refused is not None:
             raise bad_input(f"{refused}.", argument="input.items")
     categories = set(data.categories or [])
-    wanted |= {i.code for i in catalogue if i.category in categories and consentable(i) is None}
+    # A consent_only item (the integrity score, 001 art. 28) is opened only by
+    # a consent naming it: its category alone does not.
+    wanted |= {i.code for i in catalogue if i.category in categories and opened_by_category(i)}
     if not wanted:
         raise bad_input("Name at least one category or item.", argument="input")
     return wanted

@@ -33,6 +33,12 @@ class MeasureTriggers:
         description="Also applied to the persons responsible for an organisation's entry "
         "(001 art. 26, 003 art. 36)."
     )
+    score_bands: list[str] = strawberry.field(
+        description="Bands of the integrity score (`IntegrityScore.band`, config/score.toml): "
+        "a natural person whose score is in one of them enjoys it (001 arts. 28-29). Such a "
+        "measure is an incentive triggered by nothing else, applied by the service the person "
+        "shows the score to; empty for every other measure."
+    )
 
 
 @strawberry.type(
@@ -67,6 +73,7 @@ def measure_type(measure: Measure) -> MeasureType:
             categories=sorted(t.categories),
             behaviour_domains=sorted(t.behaviour_domains),
             responsible_persons=t.responsible_persons,
+            score_bands=sorted(t.score_bands),
         ),
         legal_basis=measure.legal_basis,
         range=measure.range,

@@ -1,11 +1,12 @@
 """`integrityScore`: a natural person's integrity score (自然人诚信积分, 001 art. 28), explained.
 
 On `Subject` and on `me`. The person sees its own; anyone else only under the
-person's consent naming the catalogue item INTEGRITY_SCORE (the policy,
-narrowed by :func:`gateway.score.score_access`), and then a score computed
-over what that consent opens. The score and each contribution are
-:class:`Disclosing`, so the query log records the score's item, and the
-records each contribution names, whenever they leave in a response.
+person's consent naming the catalogue item INTEGRITY_SCORE, which the
+catalogue marks ``consent_only`` (the policy's item access decides it, as for
+any item), and then a score computed over what that consent opens. The score
+and each contribution are :class:`Disclosing`, so the query log records the
+score's item, and the records each contribution names, whenever they leave in
+a response.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ import strawberry
 from strawberry import Info
 
 from gateway.codes import parse_code
-from gateway.config.score import SCORE_ITEM
+from gateway.config.catalogue import SCORE_ITEM
 from gateway.domain import ListKind, SubjectKind
 from gateway.errors import ErrorCode, client_error
 from gateway.policy import SubjectState
-from gateway.score import Contribution, benefits, integrity_score, score_access, score_record
+from gateway.score import Contribution, benefits, integrity_score, score_record
 from gateway.visibility import Disclosed, SubjectView
 from resolvers.consents import subject_code_of
 from resolvers.context import Context
@@ -104,7 +105,7 @@ def score_disclosed(context: Context, state: SubjectState) -> Disclosed | None:
     item = context.services.config.catalogue.get(SCORE_ITEM)
     if item is None or state.kind is not SubjectKind.NATURAL_PERSON:
         return None
-    decision = score_access(context.access.item(state, item))
+    decision = context.access.item(state, item)
     if not decision.allowed:
         return None
     return Disclosed(score_record(item, state.code, context.today), decision)
@@ -117,7 +118,7 @@ def resolve_score(info: Info[Context, None], view: SubjectView) -> IntegrityScor
     item = config.catalogue.get(SCORE_ITEM)
     if item is None or view.kind is not SubjectKind.NATURAL_PERSON:
         return None
-    decision = score_access(context.access.item(view.state, item))
+    decision = context.access.item(view.state, item)
     if not decision.allowed:
         code = ErrorCode(decision.denial or ErrorCode.FORBIDDEN)
         raise client_error(

@@ -43,7 +43,8 @@ SCORE = """query($code: String!) { subject(code: $code) { code integrityScore {
   contributions { rule points article recordId item listKind }
   benefits { id kind } } } }"""
 VALUE = "query($code: String!) { subject(code: $code) { integrityScore { value } } }"
-GRANT = """mutation($input: GrantConsentInput!) { grantConsent(input: $input) { token } }"""
+GRANT = """mutation($input: GrantConsentInput!) { grantConsent(input: $input) {
+  token consent { items } } }"""
 LOG = "{ me { queryLog { edges { node { viewerCode items consentId } } } } }"
 SHIELD = "mutation($id: ID!) { shieldRecord(recordId: $id) { id status } }"
 
@@ -70,7 +71,12 @@ async def _grant(
         viewers.subject(config.auth, subject),
     )
     assert "errors" not in body, body
-    token: str = body["data"]["grantConsent"]["token"]
+    granted = body["data"]["grantConsent"]
+    # A consent opens the score only when it names it (001 art. 28).
+    assert ("INTEGRITY_SCORE" in granted["consent"]["items"]) is (
+        "INTEGRITY_SCORE" in (items or [])
+    )
+    token: str = granted["token"]
     return token
 
 
@@ -220,6 +226,25 @@ async def test_a_unit_in_a_duty_matter_opening_other_information_is_refused(
     assert all("INTEGRITY_SCORE" not in e["items"] for e in await _log(gateway, demo_config))
 
 
+async def test_a_consent_to_the_category_other_does_not_open_the_score(
+    gateway: Client, demo_config: GatewayConfig
+) -> None:
+    # OTHER is the score's category; consenting to it is not consenting to be scored.
+    token = await _grant(gateway, demo_config, categories=["OTHER", "ADVERSE", "COMMENDATORY"])
+    body = await _score(gateway, viewers.bank(demo_config.auth, token))
+    assert body["data"]["subject"]["integrityScore"] is None
+    assert _codes(body) == ["CONSENT_REQUIRED"]
+    assert "001 art. 28" in body["errors"][0]["message"]
+    named = await _grant(
+        gateway,
+        demo_config,
+        categories=["OTHER", "ADVERSE", "COMMENDATORY"],
+        items=["INTEGRITY_SCORE"],
+    )
+    score = (await _score(gateway, viewers.bank(demo_config.auth, named)))["data"]["subject"]
+    assert score["integrityScore"]["value"] == 380
+
+
 async def test_a_consent_naming_the_score_opens_it_over_what_it_opens_and_logs_it(
     gateway: Client, demo_config: GatewayConfig
 ) -> None:
@@ -310,3 +335,14 @@ async def test_no_score_is_computed_while_a_source_it_counts_is_down(
     assert body["data"]["subject"]["integrityScore"] is None
     assert "SOURCE_UNAVAILABLE" in _codes(body)
     assert any("integrity score is not computed" in e["message"] for e in body["errors"])
+
+
+MEASURES = "{ measures(kind: INCENTIVE) { id appliesTo { items scoreBands } } }"
+
+
+async def test_the_measure_list_shows_the_bands_a_score_measure_is_for(gateway: Client) -> None:
+    body = await gateway.query(MEASURES)
+    triggers = {m["id"]: m["appliesTo"] for m in body["data"]["measures"]}
+    assert triggers["I-SCORE-TRAVEL"] == {"items": [], "scoreBands": ["优秀"]}
+    assert sorted(triggers["I-SCORE-RENTAL"]["scoreBands"]) == ["优秀", "良好"]
+    assert triggers["I-FEWER-INSPECTIONS"] == {"items": ["RED_LIST"], "scoreBands": []}

@@ -18,6 +18,7 @@ from gateway.policy import (
     decide,
     item_access,
     openable_items,
+    opened_by_category,
 )
 from gateway.viewer import ANONYMOUS, DutyGrant, Viewer, ViewerKind
 from tests.factories import consent, item, record
@@ -31,6 +32,9 @@ AUTHORIZED = item("AUTH", Category.ADVERSE, Openness.AUTHORIZED)
 INTERNAL = item("INT", Category.ADVERSE, Openness.INTERNAL)
 INTERNAL_BASIC = item("INTB", Category.BASIC, Openness.INTERNAL)
 SENSITIVE = item("TAX", Category.OTHER, Openness.AUTHORIZED, sensitive=True)
+# As the integrity score (001 art. 28): the subject's, and a consent naming it, open it.
+CONSENT_ONLY = replace(item("SCORE", Category.OTHER, Openness.AUTHORIZED), consent_only=True)
+OTHER_ITEM = item("RATING", Category.OTHER, Openness.AUTHORIZED)
 
 SELF_ORG = Viewer(ViewerKind.SUBJECT, ORG)
 SELF_PERSON = Viewer(ViewerKind.SUBJECT, PERSON)
@@ -39,6 +43,8 @@ BANK_NO_CONSENT = Viewer(ViewerKind.INSTITUTION, BANK)
 ADVERSE_DUTY = DutyGrant("PROCUREMENT", "政府采购", frozenset({Category.ADVERSE}))
 GOV = Viewer(ViewerKind.GOV_UNIT, "GOV", duty=ADVERSE_DUTY)
 GOV_NO_DUTY = Viewer(ViewerKind.GOV_UNIT, "GOV")
+OTHER_DUTY = DutyGrant("REVIEW", "资格审查", frozenset({Category.OTHER}))
+GOV_OTHER = Viewer(ViewerKind.GOV_UNIT, "GOV", duty=OTHER_DUTY)
 
 
 def bank(subject: str, items: set[str], **kwargs: object) -> Viewer:
@@ -398,6 +404,48 @@ ROWS = [
         Basis.PUBLIC,
         False,
     ),
+    # consent_only (the integrity score, 001 art. 28): the subject and a consent naming it
+    ("consent_only self", SELF_PERSON, PERSON_STATE, CONSENT_ONLY, {}, True, Basis.SELF, False),
+    (
+        "consent_only anon",
+        ANONYMOUS,
+        PERSON_STATE,
+        CONSENT_ONLY,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "consent_only not opened by a duty matter of its category",
+        GOV_OTHER,
+        PERSON_STATE,
+        CONSENT_ONLY,
+        {},
+        False,
+        Denial.FORBIDDEN,
+        False,
+    ),
+    (
+        "consent_only not opened by a consent naming other items",
+        bank(PERSON, {"RATING"}),
+        PERSON_STATE,
+        CONSENT_ONLY,
+        {},
+        False,
+        Denial.CONSENT_REQUIRED,
+        False,
+    ),
+    (
+        "consent_only opened by a consent naming it",
+        bank(PERSON, {"SCORE"}),
+        PERSON_STATE,
+        CONSENT_ONLY,
+        {},
+        True,
+        Basis.CONSENT,
+        True,
+    ),
 ]
 
 
@@ -533,3 +581,45 @@ def test_sources_are_asked_only_for_items_the_viewer_may_open() -> None:
         "INT",
     }
     assert openable_items(SELF_ORG, [ORG_STATE], catalogue, NOW) == {i.code for i in catalogue}
+
+
+def test_a_consent_only_item_is_opened_by_a_consent_naming_it_and_nothing_else() -> None:
+    # Deny, then allow: the same duty matter opens another item of the category.
+    assert not item_access(GOV_OTHER, PERSON_STATE, CONSENT_ONLY, NOW).allowed
+    assert item_access(GOV_OTHER, PERSON_STATE, OTHER_ITEM, NOW).basis is Basis.DUTY
+    refused = item_access(bank(PERSON, {"RATING"}), PERSON_STATE, CONSENT_ONLY, NOW)
+    assert (refused.denial, "001 art. 28" in refused.reason) == (Denial.CONSENT_REQUIRED, True)
+    named = item_access(bank(PERSON, {"RATING", "SCORE"}), PERSON_STATE, CONSENT_ONLY, NOW)
+    assert (named.allowed, named.basis, named.logged) == (True, Basis.CONSENT, True)
+    # A person's consent is for that person: another subject's opens nothing.
+    assert not item_access(bank(ORG, {"SCORE"}), PERSON_STATE, CONSENT_ONLY, NOW).allowed
+    # ...nor once revoked or for another purpose (consent_unusable, as for any item).
+    revoked = bank(PERSON, {"SCORE"}, revoked=True)
+    assert not item_access(revoked, PERSON_STATE, CONSENT_ONLY, NOW).allowed
+    other_purpose = replace(bank(PERSON, {"SCORE"}), purpose="03")
+    assert not item_access(other_purpose, PERSON_STATE, CONSENT_ONLY, NOW).allowed
+
+
+def test_a_consent_only_item_is_never_opened_by_openness() -> None:
+    # check-config keeps it AUTHORIZED; were it PUBLIC, openness still would not open it.
+    public = replace(CONSENT_ONLY, openness=Openness.PUBLIC, public_for_persons=True)
+    for subject in (ORG_STATE, PERSON_STATE):
+        assert item_access(ANONYMOUS, subject, public, NOW).denial is Denial.CONSENT_REQUIRED
+        assert item_access(ANONYMOUS, subject, replace(public, consent_only=False), NOW).allowed
+    assert item_access(bank(PERSON, {"SCORE"}), PERSON_STATE, public, NOW).allowed
+
+
+def test_a_consent_to_its_category_does_not_open_a_consent_only_item() -> None:
+    assert opened_by_category(OTHER_ITEM)
+    assert opened_by_category(PUBLIC)
+    assert not opened_by_category(CONSENT_ONLY)
+    assert not opened_by_category(INTERNAL)  # nothing internal can be consented to
+    assert consentable(CONSENT_ONLY) is None  # named, it can
+
+
+def test_sources_are_asked_for_a_consent_only_item_only_under_a_consent_naming_it() -> None:
+    catalogue = [CONSENT_ONLY, OTHER_ITEM]
+    assert openable_items(GOV_OTHER, [PERSON_STATE], catalogue, NOW) == {"RATING"}
+    assert openable_items(bank(PERSON, {"RATING"}), [PERSON_STATE], catalogue, NOW) == {"RATING"}
+    assert openable_items(bank(PERSON, {"SCORE"}), [PERSON_STATE], catalogue, NOW) == {"SCORE"}
+    assert openable_items(SELF_PERSON, [PERSON_STATE], catalogue, NOW) == {"SCORE", "RATING"}

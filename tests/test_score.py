@@ -4,9 +4,11 @@ and the checks `check-config` makes of config/score.toml and of the measures it 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from random import Random
 
@@ -21,11 +23,12 @@ from gateway.config.loader import PROJECT_ROOT
 from gateway.config.measures import AppliesTo, Measure, MeasureKind, MeasureList, MeasureStatus
 from gateway.config.score import Band, ScoreConfig, ScoreRule, score_config
 from gateway.domain import Category, ListKind, RecordStatus, SubjectKind
-from gateway.policy import Basis, Decision, Denial, SubjectState
+from gateway.policy import Basis, Decision, Denial, SubjectState, item_access
 from gateway.records import CreditRecord
-from gateway.score import IntegrityScore, benefits, integrity_score, score_access
+from gateway.score import IntegrityScore, benefits, integrity_score
+from gateway.viewer import DutyGrant, Viewer, ViewerKind
 from gateway.visibility import Disclosed, SubjectView
-from tests.factories import item, record
+from tests.factories import consent, item, record
 
 # 04:00 UTC is noon in China: today is 2026-11-23 there.
 NOW = datetime(2026, 11, 23, 4, 0, tzinfo=UTC)
@@ -159,10 +162,31 @@ def test_an_organisation_has_no_score() -> None:
 
 @pytest.mark.parametrize(
     ("value", "band"),
-    [(-10_000, "较差"), (549, "较差"), (550, "一般"), (649, "一般"), (650, "良好"), (750, "优秀")],
+    [
+        (-10_000, "较差"),
+        (549, "较差"),
+        (550, "一般"),
+        (649, "一般"),
+        (650, "良好"),
+        (749, "良好"),
+        (750, "优秀"),
+        (10_000, "优秀"),
+    ],
 )
 def test_bands_hold_both_their_ends(value: int, band: str) -> None:
     assert CONFIG.band(value).name == band
+
+
+def test_the_shipped_bands_meet_at_each_edge(tmp_path: Path) -> None:
+    """Whatever the shipped edges are (749/750...): one below an edge is in the band
+    below, the edge in the band above."""
+    config = load_config(SHIPPED, tmp_path).score
+    edges = list(pairwise(config.bands))
+    assert len(edges) >= 3, "the shipped score has four bands"
+    for below, above in edges:
+        assert above.min is not None
+        assert config.band(above.min - 1) is below, (above.min - 1, below.name)
+        assert config.band(above.min) is above, (above.min, above.name)
 
 
 def _incentive(measure_id: str, status: MeasureStatus = MeasureStatus.IN_FORCE) -> Measure:
@@ -196,20 +220,32 @@ def test_a_band_brings_its_measures_in_force_only() -> None:
 # --- who may see it -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("decision", "allowed"),
-    [
-        (Decision(True, "self", Basis.SELF), True),
-        (Decision(True, "consent", Basis.CONSENT, logged=True), True),
-        (Decision(True, "duty", Basis.DUTY, logged=True), False),  # a unit: never
-        (Decision(True, "public", Basis.PUBLIC), False),
-        (Decision(False, "no", denial=Denial.CONSENT_REQUIRED), False),
-    ],
-)
-def test_only_the_person_and_a_consent_open_the_score(decision: Decision, allowed: bool) -> None:
-    narrowed = score_access(decision)
-    assert narrowed.allowed is allowed
-    assert narrowed is decision or narrowed.denial is Denial.FORBIDDEN
+OTHER_DUTY = DutyGrant("REVIEW", "资格审查", frozenset({Category.OTHER}))
+
+
+def _shipped_score_item(tmp_path: Path) -> CatalogueItem:
+    found = load_config(SHIPPED, tmp_path).catalogue.get("INTEGRITY_SCORE")
+    assert found is not None
+    return found
+
+
+def test_the_policy_opens_the_shipped_score_to_the_person_and_a_consent_naming_it(
+    tmp_path: Path,
+) -> None:
+    score_item = _shipped_score_item(tmp_path)
+    person = SubjectState(PERSON, SubjectKind.NATURAL_PERSON)
+    unit = Viewer(ViewerKind.GOV_UNIT, "UNIT", duty=OTHER_DUTY)
+    bank = Viewer(ViewerKind.INSTITUTION, "BANK", purpose="02")
+    grant = consent(PERSON, "BANK", {"INTEGRITY_SCORE"})
+    # 001 art. 28: a duty matter opening OTHER, the score's category, does not open it.
+    refused = item_access(unit, person, score_item, NOW)
+    assert (refused.allowed, refused.denial) == (False, Denial.FORBIDDEN)
+    assert "001 art. 28" in refused.reason
+    assert item_access(bank, person, score_item, NOW).denial is Denial.CONSENT_REQUIRED
+    allowed = item_access(replace(bank, consents={PERSON: (grant,)}), person, score_item, NOW)
+    assert (allowed.allowed, allowed.basis, allowed.logged) == (True, Basis.CONSENT, True)
+    own = item_access(Viewer(ViewerKind.SUBJECT, PERSON), person, score_item, NOW)
+    assert (own.allowed, own.basis) == (True, Basis.SELF)
 
 
 # --- properties ---------------------------------------------------------------------
@@ -433,6 +469,37 @@ def _with_score_measure(directory: Path, trigger: str, **keys: str) -> None:
             "applies_to: a measure triggered by the integrity score is triggered by nothing else",
         ),
         ({"legal_basis": " "}, 'score_bands = ["优秀"]', "legal_basis: a benefit of the integrity"),
+        # A basic public service written differently is no declared score domain.
+        (
+            {"domain": "教育"},
+            'score_bands = ["优秀"]',
+            "domain: '教育' is not one of score_domains",
+        ),
+        ({"domain": "公共交通"}, 'score_bands = ["优秀"]', "domain: '公共交通' is not one of"),
+        # The score triggers a measure through score_bands only (001 art. 28).
+        *(
+            (
+                {"kind": kind, "domain": "日常监管"},
+                'items = ["INTEGRITY_SCORE"]',
+                "applies_to.items: INTEGRITY_SCORE: the integrity score triggers a measure only "
+                "through applies_to.score_bands, and only an INCENTIVE may use them",
+            )
+            for kind in ("CONSTRAINT", "PUNISHMENT", "INCENTIVE")
+        ),
+        *(
+            (
+                {"kind": kind, "domain": "日常监管"},
+                'categories = ["OTHER"]',
+                "applies_to.categories: OTHER includes INTEGRITY_SCORE: the integrity score "
+                "triggers a measure only through applies_to.score_bands",
+            )
+            for kind in ("CONSTRAINT", "PUNISHMENT")
+        ),
+        (
+            {"kind": "CONSTRAINT", "domain": "日常监管"},
+            'categories = ["OTHER"]\nbehaviour_domains = ["综合"]',
+            "applies_to.categories: OTHER includes INTEGRITY_SCORE",
+        ),
     ],
 )
 def test_check_config_refuses_a_measure_the_score_may_not_trigger(
@@ -444,6 +511,92 @@ def test_check_config_refuses_a_measure_the_score_may_not_trigger(
     index = sum(1 for _ in load_config(SHIPPED, tmp_path / "shipped").measures)
     want = f"{directory / 'measures.toml'}: measure[{index}].{expected}"
     assert any(p.startswith(want) for p in problems), problems
+
+
+def test_a_category_holding_the_score_may_trigger_once_narrowed_to_other_domains(
+    tmp_path: Path,
+) -> None:
+    # OTHER narrowed to a domain the score is not in (综合) does not reach the score.
+    directory = _config_dir(tmp_path)
+    _with_score_measure(
+        directory,
+        'categories = ["OTHER"]\nbehaviour_domains = ["市场监管"]',
+        kind="CONSTRAINT",
+        domain="日常监管",
+    )
+    problems = _problems(directory, tmp_path)  # the band lists a CONSTRAINT: not loaded
+    assert not [p for p in problems if "includes INTEGRITY_SCORE" in p], problems
+    assert [p for p in problems if "measures.toml" in p] == [], problems
+
+
+def _set_list(path: Path, key: str, values: list[str] | None) -> None:
+    """``key = [...]`` of a TOML file set to ``values``; None: the key removed."""
+    text = path.read_text(encoding="utf-8")
+    found = re.search(rf"^{key} = \[.*?\]\n", text, flags=re.MULTILINE | re.DOTALL)
+    assert found is not None, key
+    line = "" if values is None else f"{key} = {json.dumps(values, ensure_ascii=False)}\n"
+    path.write_text(text[: found.start()] + line + text[found.end() :], encoding="utf-8")
+
+
+_SHIPPED_SCORE_DOMAINS = ["便民服务", "医疗健身便利", "文旅消费", "租赁"]
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "expected"),
+    [
+        (
+            "basic_public_services",
+            None,
+            "basic_public_services: required, and not empty, while a measure uses score_bands",
+        ),
+        ("basic_public_services", [], "basic_public_services: required, and not empty"),
+        (
+            "score_domains",
+            None,
+            "score_domains: required, and not empty, while a measure uses score_bands",
+        ),
+        ("score_domains", [], "score_domains: required, and not empty"),
+        # A basic public service written differently (contained in one) is one still.
+        (
+            "score_domains",
+            [*_SHIPPED_SCORE_DOMAINS, "教育"],
+            "score_domains: '教育' is, or overlaps, the basic public service '义务教育'",
+        ),
+        (
+            "score_domains",
+            [*_SHIPPED_SCORE_DOMAINS, "基本医疗卫生服务"],
+            "score_domains: '基本医疗卫生服务' is, or overlaps, the basic public service "
+            "'基本医疗卫生'",
+        ),
+    ],
+)
+def test_score_measures_need_both_domain_lists_kept_apart(
+    tmp_path: Path, key: str, values: list[str] | None, expected: str
+) -> None:
+    directory = _config_dir(tmp_path)
+    measures = directory / "measures.toml"
+    _set_list(measures, key, values)
+    problems = _problems(directory, tmp_path)
+    assert any(p.startswith(f"{measures}: {expected}") for p in problems), problems
+
+
+def test_without_score_measures_neither_domain_list_is_needed(tmp_path: Path) -> None:
+    directory = _config_dir(tmp_path)
+    measures = directory / "measures.toml"
+    text = measures.read_text(encoding="utf-8")
+    start = text.index("# --- 激励措施 (INCENTIVE): the integrity score")
+    measures.write_text(text[:start] + text[text.index("# --- 未公布 (DRAFT)") :], "utf-8")
+    _set_list(measures, "basic_public_services", None)
+    _set_list(measures, "score_domains", None)
+    score = directory / "score.toml"
+    lines = score.read_text(encoding="utf-8").splitlines(keepends=True)
+    score.write_text("".join(x for x in lines if not x.startswith("measures =")), "utf-8")
+    config = load_config(directory, tmp_path / "data")
+    assert not any(m.applies_to.score_bands for m in config.measures)
+    assert (config.measures.basic_public_services, config.measures.score_domains) == (
+        frozenset(),
+        frozenset(),
+    )
 
 
 def test_a_score_measure_elsewhere_loads_and_needs_no_duty_matter(tmp_path: Path) -> None:
@@ -474,6 +627,22 @@ def test_a_band_named_by_a_measure_must_exist(tmp_path: Path) -> None:
             'subject_kinds = ["NATURAL_PERSON"]',
             'subject_kinds = ["NATURAL_PERSON", "LEGAL_PERSON"]',
             "catalogue item INTEGRITY_SCORE is for natural persons only",
+        ),
+        (
+            "consent_only = true\n",
+            "",
+            "catalogue item INTEGRITY_SCORE must be consent_only: only the person and a "
+            "consent naming it open the score (001 art. 28)",
+        ),
+        (
+            'openness = "AUTHORIZED"',
+            'openness = "PUBLIC"',
+            "item INTEGRITY_SCORE.consent_only: a consent_only item must be AUTHORIZED",
+        ),
+        (
+            'openness = "AUTHORIZED"',
+            'openness = "INTERNAL"',
+            "item INTEGRITY_SCORE.consent_only: a consent_only item must be AUTHORIZED",
         ),
     ],
 )

@@ -20,6 +20,11 @@ from gateway.forbidden import forbidden_concept
 
 _PERIOD = re.compile(r"^(\d+)([ymd])$")
 
+# The catalogue item the integrity score (自然人诚信积分, 001 art. 28) is disclosed as:
+# the gateway computes it (config/score.toml); consents name it, the policy
+# decides who opens it and the query log records it (001 arts. 14, 33).
+SCORE_ITEM = "INTEGRITY_SCORE"
+
 
 class PeriodStart(StrEnum):
     """Which date a disclosure period is counted from."""
@@ -91,6 +96,10 @@ class CatalogueItem:
     entry: tuple[tuple[str, str], ...] = ()
     # For adverse items: whether and how a record can be repaired.
     repair: RepairRule | None = None
+    # Opened only to the subject and under a consent naming the item: never by
+    # openness, by a duty matter, or by a consent to its category (the integrity
+    # score, 001 art. 28). Always AUTHORIZED.
+    consent_only: bool = False
 
     def field(self, key: str) -> DetailField | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -209,6 +218,10 @@ def _check_lists(
         ):
             # 001 art. 36, 002 art. 31: the catalogue states the conditions and method.
             root.problem(f"{where}.repair", "a repairable item states its conditions and method")
+        if item.consent_only and item.openness is not Openness.AUTHORIZED:
+            # Only a consent naming it opens it: PUBLIC would open it to anyone,
+            # INTERNAL to units only, and neither can be consented to.
+            root.problem(f"{where}.consent_only", "a consent_only item must be AUTHORIZED")
         for part, key in item.entry:
             if part not in ENTRY_PARTS:
                 root.problem(f"{where}.entry", f"{part!r} is not a part of a list entry")
@@ -237,6 +250,7 @@ def _item(t: Table) -> CatalogueItem:
         responsible_for=t.opt_string("responsible_for"),
         entry=tuple(_entry(t.table("entry")).items()),
         repair=_repair(t.table("repair")) if t.has("repair") else None,
+        consent_only=t.boolean("consent_only"),
     )
 
 
@@ -281,6 +295,7 @@ _ITEM_KEYS = {
     "responsible_for",
     "entry",
     "repair",
+    "consent_only",
 }
 
 

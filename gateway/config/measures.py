@@ -5,7 +5,9 @@ and punishment measures to be listed with who applies them, to whom, in which
 field and on what basis, and published: a measure not published may not be
 applied (003 art. 28, 001 art. 25). Which measures apply to a subject is
 worked out by :func:`gateway.measures.applicable_measures`; this module only
-reads and checks the list.
+reads and checks the list. (Past ~400 lines for a reason: the checks of the
+measures the integrity score triggers, 001 arts. 28-29, sit beside the checks
+they complete and share; apart, the two modules would import each other.)
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from gateway.config.access import DutyMatter
-from gateway.config.catalogue import Catalogue
+from gateway.config.catalogue import SCORE_ITEM, Catalogue
 from gateway.config.reader import Problems, Table
 from gateway.domain import Category, ListKind
 
@@ -54,7 +56,8 @@ class AppliesTo:
     # Also the persons an organisation's entry is recorded against (001 art. 26, 003 art. 36).
     responsible_persons: bool = False
     # A person whose integrity score is in one of these bands of config/score.toml
-    # (001 arts. 28-29): benefits only, never in a basic public service.
+    # (001 arts. 28-29): benefits only, in one of score_domains, never in a basic
+    # public service; the score triggers a measure in no other way.
     score_bands: frozenset[str] = frozenset()
 
     @property
@@ -97,6 +100,9 @@ class MeasureList:
     # 基本公共服务: domains the integrity score may never be the ground of a measure
     # in (001 art. 28).
     basic_public_services: frozenset[str] = frozenset()
+    # The closed list of domains a measure triggered by the score may be in: the
+    # services where its benefits apply (001 arts. 28-29: 信易租, 信易游...).
+    score_domains: frozenset[str] = frozenset()
     _by_id: Mapping[str, Measure] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -133,17 +139,23 @@ def load_measures(
     """
     today = today or china_today()
     root = Table.load(path, problems)
-    root.unknown_keys({"measure", "remedies", "basic_public_services"})
+    root.unknown_keys({"measure", "remedies", "basic_public_services", "score_domains"})
     basic = frozenset(root.strings("basic_public_services"))
+    score_domains = frozenset(root.strings("score_domains"))
     measures: dict[str, Measure] = {}
     for table in root.tables("measure"):
         measure = _measure(table)
         if measure.id in measures:
             table.problem("id", f"duplicate measure id {measure.id!r}")
         _check(table, measure, catalogue, matters, today)
-        _check_score(table, measure, basic)
+        _check_score(table, measure, basic, score_domains)
+        _check_score_item(table, measure, catalogue)
         measures.setdefault(measure.id, measure)
-    return MeasureList(tuple(measures.values()), root.opt_string("remedies") or "", basic)
+    if any(m.applies_to.score_bands for m in measures.values()):
+        _check_score_domains(root, basic, score_domains)
+    return MeasureList(
+        tuple(measures.values()), root.opt_string("remedies") or "", basic, score_domains
+    )
 
 
 _KEYS = {
@@ -265,7 +277,8 @@ def _check_grounds(t: Table, m: Measure) -> None:
 def _check_domain(t: Table, m: Measure, matters: Mapping[str, DutyMatter]) -> None:
     if m.applies_to.score_bands:
         # Applied by the service that a person shows the score to (001 art. 29:
-        # bike hire, libraries, hotels), not by a unit in a duty matter.
+        # bike hire, libraries, hotels), not by a unit in a duty matter: its
+        # domain is one of score_domains instead (_check_score).
         return
     domains = {matter.domain for matter in matters.values()}
     if m.domain and m.domain not in domains:
@@ -340,7 +353,9 @@ def _check_kind(t: Table, m: Measure, catalogue: Catalogue) -> None:
             )
 
 
-def _check_score(t: Table, m: Measure, basic_public_services: frozenset[str]) -> None:
+def _check_score(
+    t: Table, m: Measure, basic_public_services: frozenset[str], score_domains: frozenset[str]
+) -> None:
     """001 art. 28: the score grants benefits, and never in a basic public service."""
     a = m.applies_to
     if not a.score_bands:
@@ -358,9 +373,72 @@ def _check_score(t: Table, m: Measure, basic_public_services: frozenset[str]) ->
             "score may not be the ground for a measure in it (001 art. 28: "
             "不得以自然人诚信积分为由，限制自然人依法享有的基本公共服务)",
         )
+    elif score_domains and m.domain not in score_domains:
+        # A closed list, not a match against basic_public_services: "教育" is
+        # no entry of that list, yet a basic public service all the same.
+        t.problem(
+            "domain",
+            f"{m.domain!r} is not one of score_domains ({', '.join(sorted(score_domains))}): "
+            "a benefit of the integrity score is applied only in a domain declared there "
+            "(001 arts. 28-29)",
+        )
     if a.lists or a.items or a.categories:
         t.problem(
             "applies_to", "a measure triggered by the integrity score is triggered by nothing else"
         )
     if not m.legal_basis.strip():
         t.problem("legal_basis", "a benefit of the integrity score cites its basis (001 art. 29)")
+
+
+def _check_score_item(t: Table, m: Measure, catalogue: Catalogue) -> None:
+    """The score triggers a measure through ``score_bands`` only, never as a record.
+
+    001 art. 28: 不得以自然人诚信积分为由，限制自然人依法享有的基本公共服务和法律、法规规定
+    的其他权利. Through ``items`` or ``categories`` the score would trigger any kind of
+    measure, in any domain, by nothing but its presence.
+    """
+    item = catalogue.get(SCORE_ITEM)
+    if item is None:
+        return
+    a = m.applies_to
+    use = (
+        "the integrity score triggers a measure only through applies_to.score_bands, and "
+        "only an INCENTIVE may use them (001 art. 28)"
+    )
+    if SCORE_ITEM in a.items:
+        t.problem("applies_to.items", f"{SCORE_ITEM}: {use}")
+    elif item.category in a.categories and (
+        not a.behaviour_domains or item.domain in a.behaviour_domains
+    ):
+        t.problem(
+            "applies_to.categories",
+            f"{item.category} includes {SCORE_ITEM}: {use}; name the other items instead, "
+            "or narrow behaviour_domains",
+        )
+
+
+def _check_score_domains(
+    root: Table, basic_public_services: frozenset[str], score_domains: frozenset[str]
+) -> None:
+    """While a measure uses score_bands, both lists are declared and kept apart (001 art. 28)."""
+    if not basic_public_services:
+        root.problem(
+            "basic_public_services",
+            "required, and not empty, while a measure uses score_bands: the domains the "
+            "integrity score may never be the ground of a measure in (001 art. 28)",
+        )
+    if not score_domains:
+        root.problem(
+            "score_domains",
+            "required, and not empty, while a measure uses score_bands: the domains where "
+            "the integrity score's benefits may apply (001 arts. 28-29)",
+        )
+    for domain in sorted(score_domains):
+        # One containing the other ("教育" and "义务教育") is the same service named twice.
+        clash = next((b for b in sorted(basic_public_services) if domain in b or b in domain), None)
+        if clash is not None:
+            root.problem(
+                "score_domains",
+                f"{domain!r} is, or overlaps, the basic public service {clash!r}: the integrity "
+                "score may not be the ground for a measure in it (001 art. 28)",
+            )

@@ -28,15 +28,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TypeVar
 
-from gateway.config.catalogue import Catalogue, CatalogueItem, Period, parse_period
+from gateway.config.catalogue import SCORE_ITEM, Catalogue, CatalogueItem, Period, parse_period
 from gateway.config.list_rules import ListRules
 from gateway.config.measures import MeasureKind, MeasureList
 from gateway.config.reader import Problems, Table
 from gateway.domain import Category, ListKind, Openness, SubjectKind
-
-# The catalogue item the score is disclosed as: consents name it, the policy
-# decides who may open it and the query log records it (001 arts. 14, 33).
-SCORE_ITEM = "INTEGRITY_SCORE"
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -323,3 +319,11 @@ def _check_item(root: Table, catalogue: Catalogue) -> None:
         # 000 art. 47: a person's credit information is not public; anyone but
         # the person sees the score under the person's consent (002 art. 21).
         root.problem("(file)", f"catalogue item {SCORE_ITEM} must be AUTHORIZED")
+    if not item.consent_only:
+        # 001 art. 28: the score is no ground for a unit's duty, and a consent to
+        # the category OTHER is no consent to being scored: a consent names it.
+        root.problem(
+            "(file)",
+            f"catalogue item {SCORE_ITEM} must be consent_only: only the person and a "
+            "consent naming it open the score (001 art. 28)",
+        )

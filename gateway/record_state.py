@@ -119,12 +119,17 @@ def _marked(record: CreditRecord, marks: dict[Mark, datetime]) -> CreditRecord:
         under_objection=Mark.OBJECTION in marks,
         objected_at=marks.get(Mark.OBJECTION),
         repaired=Mark.REPAIR in marks,
+        repaired_on=_china_day(marks.get(Mark.REPAIR)),
         shielded=Mark.SHIELD in marks,
+        shielded_on=_china_day(marks.get(Mark.SHIELD)),
         # Withdrawn by an upheld objection (the source's own date is judged in merge).
         withdrawn=record.withdrawn or withdrawal is not None,
-        withdrawn_on=record.withdrawn_on
-        or (None if withdrawal is None else withdrawal.astimezone(CHINA).date()),
+        withdrawn_on=record.withdrawn_on or _china_day(withdrawal),
         withdrawal_reason=record.withdrawal_reason
         or (None if withdrawal is None else "异议经核查成立，信息撤销（003 art. 43）"),
         repair_pending=Mark.REPAIR_PENDING in marks,
     )
+
+
+def _china_day(since: datetime | None) -> date | None:
+    return None if since is None else since.astimezone(CHINA).date()

@@ -77,6 +77,9 @@ class CreditRecord:
     # The gateway's own marks, merged in by the record-state stage.
     shielded: bool = False
     repaired: bool = False
+    # The China day the shield or the repair took effect (the mark's own time).
+    shielded_on: date | None = None
+    repaired_on: date | None = None
     withdrawn: bool = False
     under_objection: bool = False
     # When the pending objection was filed (and annotated).

@@ -9,6 +9,8 @@ not records and are never in it (报告说明: 不进行评分或等级评定).
 The digest is SHA-256 over :func:`canonical` of the report's content, number
 and issue time included, so a report altered in any way, or shown under
 another number, no longer matches what the store recorded when it was issued.
+The content is ``Query.creditReport``'s answer with every field but ``digest``,
+under the same names: whoever holds that answer can recompute the digest.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from typing import Any
 
 from gateway.config.report import ReportConfig
 from gateway.domain import Category, DetailValue, RecordStatus, SubjectKind
-from gateway.policy import china_today, sees_replaced_values
+from gateway.policy import china_today
+from gateway.records import Correction
+from gateway.shown import shown_corrections, shown_details
 from gateway.viewer import Viewer, ViewerKind
 from gateway.visibility import Disclosed, SubjectView
 
@@ -165,7 +169,8 @@ def canonical(report: CreditReport) -> bytes:
 
 
 def content(report: CreditReport) -> dict[str, Any]:
-    """Everything the report says, as JSON values; the digest itself excluded."""
+    """Everything the report says, as ``Query.creditReport`` answers it with every field
+    but ``digest``: the same names, the same values (dates ISO 8601, enums by name)."""
     return {
         "number": report.number,
         "version": report.version,
@@ -175,24 +180,33 @@ def content(report: CreditReport) -> dict[str, Any]:
         "scope": report.scope,
         "requester": report.requester,
         "subject": _plain(report.subject),
-        "summary": {category.value: count for category, count in report.summary},
+        "summary": [{"category": c.name, "count": n} for c, n in report.summary],
         "sections": [
             {"id": s.id, "title": s.title, "entries": [_plain(e) for e in s.entries]}
             for s in report.sections
         ],
-        "explanation": {"title": report.explanation_title, "paragraphs": list(report.explanation)},
+        "explanationTitle": report.explanation_title,
+        "explanation": list(report.explanation),
     }
 
 
 def _plain(value: object) -> Any:
     if isinstance(value, ReportEntry | ReportSubject | ReportDetail | ReportEvent):
         names = [n for n in value.__slots__ if n != "disclosed"]
-        return {n: _plain(getattr(value, n)) for n in names}
+        return {_camel(n): _plain(getattr(value, n)) for n in names}
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, StrEnum):
+        return value.name  # as GraphQL serialises an enum
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def _camel(name: str) -> str:
+    """A field's GraphQL name (strawberry's): ``record_id`` is ``recordId``."""
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
 
 
 def _sections(view: SubjectView, config: ReportConfig, today: date) -> tuple[ReportPart, ...]:
@@ -214,7 +228,6 @@ _OTHER = "OTHER"
 
 def _entry(disclosed: Disclosed, today: date) -> ReportEntry:
     record, decision = disclosed.record, disclosed.decision
-    hidden = decision.redact_sensitive
     return ReportEntry(
         disclosed=disclosed,
         record_id=record.id,
@@ -229,10 +242,12 @@ def _entry(disclosed: Disclosed, today: date) -> ReportEntry:
         status=decision.status,
         under_objection=record.under_objection,
         objected_on=None if record.objected_at is None else china_today(record.objected_at),
+        # What CreditRecord.details shows this viewer; a value the source left out is
+        # not printed (CreditRecord.details has it with a null text).
         details=tuple(
             ReportDetail(d.key, d.label, text(d.value))
-            for d in record.details
-            if d.value is not None and not (hidden and d.sensitive_financial)
+            for d in shown_details(disclosed)
+            if d.value is not None
         ),
         events=_events(disclosed, today),
     )
@@ -240,18 +255,9 @@ def _entry(disclosed: Disclosed, today: date) -> ReportEntry:
 
 def _events(disclosed: Disclosed, today: date) -> tuple[ReportEvent, ...]:
     record, status = disclosed.record, disclosed.decision.status
-    sensitive = {f.key for f in record.item.fields if f.sensitive_financial}
-    replaced = sees_replaced_values(disclosed.decision)
     events = [
-        ReportEvent(
-            EventKind.CORRECTED,
-            c.on,
-            f"{c.label}由“{text(c.previous)}”更正为“{text(c.corrected)}”（004 art. 52）"
-            if replaced
-            else f"{c.label}更正为“{text(c.corrected)}”（004 art. 52）",
-        )
-        for c in record.corrections
-        if not (disclosed.decision.redact_sensitive and c.key in sensitive)
+        ReportEvent(EventKind.CORRECTED, c.on, _correction_note(c))
+        for c in shown_corrections(disclosed)
     ]
     if record.under_objection:
         on = None if record.objected_at is None else china_today(record.objected_at)
@@ -264,13 +270,22 @@ def _events(disclosed: Disclosed, today: date) -> tuple[ReportEvent, ...]:
         reason = record.withdrawal_reason or "其决定被撤销或更正（003 art. 43）"
         events.append(ReportEvent(EventKind.WITHDRAWN, record.withdrawn_on, reason))
     elif status is RecordStatus.REPAIRED:
-        events.append(ReportEvent(EventKind.REPAIRED, None, "已完成信用修复，不再公示"))
+        note = "已完成信用修复，不再公示"
+        events.append(ReportEvent(EventKind.REPAIRED, record.repaired_on, note))
     elif status is RecordStatus.SHIELDED:
-        events.append(ReportEvent(EventKind.SHIELDED, None, "已应信用主体申请屏蔽（001 art. 35）"))
+        note = "已应信用主体申请屏蔽（001 art. 35）"
+        events.append(ReportEvent(EventKind.SHIELDED, record.shielded_on, note))
     elif status is RecordStatus.EXPIRED:
         note = "公示期届满，不再公示（003 art. 35）"
         events.append(ReportEvent(EventKind.EXPIRED, record.disclosure_until, note))
     return tuple(sorted(events, key=lambda e: (e.on or date.max, e.kind)))
+
+
+def _correction_note(c: Correction) -> str:
+    # ``previous`` is there only for those who see what a correction replaced.
+    if c.previous is None:
+        return f"{c.label}更正为“{text(c.corrected)}”（004 art. 52）"
+    return f"{c.label}由“{text(c.previous)}”更正为“{text(c.corrected)}”（004 art. 52）"
 
 
 def _subject(view: SubjectView, config: ReportConfig, today: date) -> ReportSubject:

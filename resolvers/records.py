@@ -8,8 +8,9 @@ from datetime import date
 import strawberry
 
 from gateway.domain import Category, DetailType, Openness, Provenance, RecordStatus
-from gateway.policy import china_today, sees_replaced_values
+from gateway.policy import china_today
 from gateway.records import Correction, Detail
+from gateway.shown import shown_corrections, shown_details
 from gateway.visibility import Disclosed
 from resolvers.catalogue import CatalogueItemType, item_type
 from resolvers.disclosure import Disclosing
@@ -96,19 +97,8 @@ class CreditRecordType(Disclosing):
 
 def record_type(disclosed: Disclosed) -> CreditRecordType:
     record, decision = disclosed.record, disclosed.decision
-    hidden = (
-        {d.key for d in record.details if d.sensitive_financial}
-        if decision.redact_sensitive
-        else set()
-    )
-    details = [_detail(d) for d in record.details if d.key not in hidden]
-    sensitive = {f.key for f in record.item.fields if f.sensitive_financial}
-    replaced = sees_replaced_values(decision)
-    corrections = [
-        _correction(c, replaced)
-        for c in record.corrections
-        if not (decision.redact_sensitive and c.key in sensitive)
-    ]
+    details = [_detail(d) for d in shown_details(disclosed)]
+    corrections = [_correction(c) for c in shown_corrections(disclosed)]
     return CreditRecordType(
         disclosed_record=disclosed,
         id=strawberry.ID(record.id),
@@ -132,9 +122,9 @@ def record_type(disclosed: Disclosed) -> CreditRecordType:
     )
 
 
-def _correction(c: Correction, replaced: bool) -> RecordCorrectionType:
-    shown = replaced and c.previous is not None
-    before = Detail(c.key, c.label, c.type, c.previous, False) if shown else None
+def _correction(c: Correction) -> RecordCorrectionType:
+    # ``previous`` is None unless this viewer sees what a correction replaced.
+    before = None if c.previous is None else Detail(c.key, c.label, c.type, c.previous, False)
     after = Detail(c.key, c.label, c.type, c.corrected, False)
     return RecordCorrectionType(
         key=c.key,

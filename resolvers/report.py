@@ -22,6 +22,7 @@ from strawberry import Info
 from gateway.codes import SubjectCode
 from gateway.domain import Category, RecordStatus, SubjectKind
 from gateway.errors import ErrorCode, bad_input, client_error
+from gateway.policy import openable_items
 from gateway.report import (
     NUMBER,
     CreditReport,
@@ -145,8 +146,10 @@ class CreditReportType(Disclosing):
         description="报告说明: neutrality, and how to object and apply for repair."
     )
     digest: str = strawberry.field(
-        description="SHA-256 (hex) of the report's content as canonical JSON, number and time "
-        "included; verifyReport returns the digest recorded at issue."
+        description="SHA-256 (hex) of this object with every field but `digest`, as canonical "
+        "JSON (keys sorted, no spaces, UTF-8, names and values as GraphQL serialises them), "
+        "number and time included. A PDF has a digest of its own: see "
+        "ReportVerification.pdfDigest."
     )
 
     @classmethod
@@ -161,16 +164,24 @@ class CreditReportType(Disclosing):
 
 @strawberry.type(
     description="Whether a report number was issued here: only when, for which subject, and "
-    "its digest. Anyone may ask; numbers cannot be guessed."
+    "its digests. Anyone may ask; numbers cannot be guessed."
 )
 class ReportVerification:
     number: str = strawberry.field(description="The number asked about, normalised.")
     issued: bool = strawberry.field(description="Whether this gateway issued it.")
     issued_at: datetime | None = strawberry.field(description="When; null when not issued.")
     subject_code: str | None = strawberry.field(description="For which subject's code.")
-    digest: str | None = strawberry.field(description="The SHA-256 digest recorded at issue.")
+    digest: str | None = strawberry.field(
+        description="The SHA-256 digest of the report's content (CreditReport.digest), "
+        "recorded at issue."
+    )
+    pdf_digest: str | None = strawberry.field(
+        description="The SHA-256 (hex) of the PDF file as it was served, bytes for bytes: "
+        "compare `sha256sum report.pdf`. Null when not issued or not served as PDF."
+    )
     digest_matches: bool | None = strawberry.field(
-        description="Whether the `digest` argument equals it; null when not asked or not issued."
+        description="Whether the `digest` argument equals `digest` or `pdfDigest`; null when "
+        "not asked or not issued."
     )
 
 
@@ -202,15 +213,16 @@ async def resolve_reports(
 async def _issue(
     context: Context, views: Sequence[SubjectView]
 ) -> list[CreditReportType | GraphQLError | None]:
-    """One report per visible view, recorded together; None where nothing is visible."""
+    """One report per view with a record the viewer sees, recorded together; None where
+    there is none (a view visible only through derived entries has nothing to report)."""
     services = context.services
     results: list[CreditReportType | GraphQLError | None] = []
     issued: list[IssuedReport] = []
     for view in views:
-        if not view.visible:
+        if not view.records:
             results.append(None)
             continue
-        incomplete = _incomplete(context, view.code)
+        incomplete = _incomplete(context, view)
         if incomplete is not None:
             results.append(incomplete)
             continue
@@ -222,18 +234,36 @@ async def _issue(
     return results
 
 
-def _incomplete(context: Context, code: str) -> GraphQLError | None:
+def _incomplete(context: Context, view: SubjectView) -> GraphQLError | None:
     # 001 art. 40: a report covers all the subject's information. One made while
-    # a source is down would be a verifiable report missing records: refused.
-    failure = next(iter(context.source_errors.values()), None)
+    # a source it needs is down would be a verifiable report missing records:
+    # refused. A source failed for the whole batch, but it is needed only where it
+    # serves an item this viewer may open of this subject, or a list (a subject's
+    # lists decide how long its records are disclosed, 003 art. 35).
+    if not context.source_errors:
+        return None
+    needed = _needed_items(context, view)
+    sources = context.services.sources
+    failure = next(
+        (f for f in context.source_errors.values() if sources.serves(f.source) & needed), None
+    )
     if failure is None:
         return None
     return client_error(
         ErrorCode(failure.code),
-        f"No report of {code} was issued: source '{failure.source}' did not answer, and a "
-        "report covers all the subject's information (001 art. 40). Retry later.",
+        f"No report of {view.code} was issued: source '{failure.source}' did not answer, and "
+        "a report covers all the subject's information (001 art. 40). Retry later.",
         source=failure.source,
     )
+
+
+def _needed_items(context: Context, view: SubjectView) -> frozenset[str]:
+    """The items a report of ``view`` cannot do without: what the sources were asked for
+    this subject's sake (resolvers.context), the list rules' inputs aside (derived entries
+    are never in a report)."""
+    catalogue = context.services.config.catalogue
+    openable = openable_items(context.viewer, [view.state], catalogue, context.now)
+    return openable | {item.code for item in catalogue if item.listing is not None}
 
 
 def _issued(context: Context, report: CreditReport) -> IssuedReport:
@@ -246,6 +276,7 @@ def _issued(context: Context, report: CreditReport) -> IssuedReport:
         version=report.version,
         issued_at=report.issued_at,
         digest=report.digest,
+        pdf_digest=None,  # added once the PDF is rendered (service/reports.py)
     )
 
 
@@ -266,19 +297,22 @@ async def verify_report(
             issued_at=None,
             subject_code=None,
             digest=None,
+            pdf_digest=None,
             digest_matches=None,
         )
     matches = None
     if digest is not None:
         # Bytes: compare_digest refuses a str with anything but ASCII in it.
         given = digest.strip().lower().encode()
-        matches = hmac.compare_digest(given, found.digest.encode())
+        known = (d for d in (found.digest, found.pdf_digest) if d is not None)
+        matches = any(hmac.compare_digest(given, d.encode()) for d in known)
     return ReportVerification(
         number=normalised,
         issued=True,
         issued_at=found.issued_at,
         subject_code=found.subject_code,
         digest=found.digest,
+        pdf_digest=found.pdf_digest,
         digest_matches=matches,
     )
 

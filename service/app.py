@@ -137,10 +137,10 @@ def create_app(
             # The same schema, viewer and query log as /graphql (001 art. 40).
             Route(
                 "/reports/{code}.pdf",
+                # Every method reaches it: it answers all but GET with a coded 405.
                 ReportDownload(
                     endpoint.schema, limits=settings.limits, access=access, context=context
                 ),
-                methods=["GET"],
             ),
             Route("/healthz", _health, methods=["GET"]),
             Route("/metrics", _metrics, methods=["GET"]),

@@ -193,7 +193,9 @@ def _table(rows: Sequence[Sequence[str | None]], s: Mapping[str, ParagraphStyle]
     columns = len(rows[0])
     labels = ((0, 0), (0, -1)) if columns == 2 else ((0, 0), (-1, 0))
     widths = [40 * mm, _WIDTH - 40 * mm] if columns == 2 else [_WIDTH / columns] * columns
-    table = Table(cells, colWidths=widths, hAlign="LEFT")
+    # splitInRow: a cell taller than a page (a long business scope, say) is split
+    # across pages; without it reportlab cannot place the table at all.
+    table = Table(cells, colWidths=widths, hAlign="LEFT", splitInRow=1)
     table.setStyle(
         TableStyle(
             [
@@ -210,7 +212,13 @@ _WIDTH = A4[0] - 36 * mm  # between the margins
 
 
 def _numeral(index: int) -> str:
-    return _NUMERALS[index] if index < 10 else "十" + _NUMERALS[index - 10]
+    """The heading numeral of the ``index``-th part (0 is 一): 一 to 九十九, then digits."""
+    number = index + 1
+    if not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    ten = "" if tens == 0 else "十" if tens == 1 else _NUMERALS[tens - 1] + "十"
+    return ten + ("" if units == 0 else _NUMERALS[units - 1])
 
 
 def _t(text: str) -> str:

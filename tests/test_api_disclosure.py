@@ -140,11 +140,14 @@ async def logged(demo_config: GatewayConfig) -> AsyncIterator[tuple[Client, Spy]
 
 
 async def consent_token(client: Client, config: GatewayConfig, subject: str) -> str:
+    # Every category; a person's also names the integrity score, which a consent to
+    # OTHER alone does not open (001 art. 28), so that every field is asked for.
+    score = ["INTEGRITY_SCORE"] if subject == PERSON.code else None
     body = await client.query(
-        """mutation($grantee: String!) { grantConsent(input: {grantee: $grantee,
-          purpose: "02", categories: [BASIC, ADVERSE, COMMENDATORY, OTHER],
-          validUntil: "2027-05-31T00:00:00Z"}) { token } }""",
-        {"grantee": viewers.BANK},
+        """mutation($grantee: String!, $items: [String!]) { grantConsent(input: {
+          grantee: $grantee, purpose: "02", categories: [BASIC, ADVERSE, COMMENDATORY, OTHER],
+          items: $items, validUntil: "2027-05-31T00:00:00Z"}) { token } }""",
+        {"grantee": viewers.BANK, "items": score},
         headers=viewers.subject(config.auth, subject),
     )
     token: str = body["data"]["grantConsent"]["token"]

@@ -5,6 +5,9 @@ batched at one call per source, and refused with a coded error on bad input."""
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +34,7 @@ from tests import viewers
 from tests.conftest import NOW
 from tests.server import Client, serve
 from tests.test_api_batching import _codes, _counting, _fetches
+from tests.test_api_objections import _file, agency
 
 ENTRY = """recordId title item itemName category providerUnit occurredOn decidedOn
   disclosureUntil status underObjection objectedOn details { key label text }
@@ -45,10 +49,11 @@ RECORDS = """query($code: String!) { subject(code: $code) { kind name
   summary { category count } basicInfo { legalRepresentative establishedOn address }
   records(first: 50) { totalCount edges { node { id title item { code name openness
     publicForPersons } category providerUnit occurredOn decidedOn disclosureUntil status
-    underObjection objectedOn details { key label text } } } }
+    underObjection objectedOn details { key label text }
+    corrections { key previous { text } corrected { label text } correctedOn } } } }
   listEntries { id list status origin role removedOn } } }"""
 VERIFY = """query($number: String!, $digest: String) { verifyReport(number: $number,
-  digest: $digest) { number issued issuedAt subjectCode digest digestMatches } }"""
+  digest: $digest) { number issued issuedAt subjectCode digest pdfDigest digestMatches } }"""
 
 ORGANISATION_SECTIONS = [
     "登记注册基础信息",
@@ -136,14 +141,23 @@ async def client(demo_config: GatewayConfig) -> AsyncIterator[Client]:
         yield served
 
 
-@pytest.mark.parametrize("who", VIEWERS)
-@pytest.mark.parametrize("subject", EXAMPLES, ids=lambda e: e.code)
-async def test_a_report_holds_exactly_what_the_viewer_sees_through_records(
-    client: Client, demo_config: GatewayConfig, subject: Any, who: str
+def corrected(node: dict[str, Any]) -> list[tuple[str, str]]:
+    """A record node's corrections as the report's CORRECTED events print them."""
+    out = []
+    for c in node["corrections"]:
+        label, after = c["corrected"]["label"], c["corrected"]["text"]
+        before = "" if c["previous"] is None else f"由“{c['previous']['text']}”"
+        out.append((c["correctedOn"], f"{label}{before}更正为“{after}”（004 art. 52）"))
+    return out
+
+
+async def assert_report_is_what_records_show(
+    client: Client, config: GatewayConfig, code: str, who: str
 ) -> None:
-    headers = await headers_for(client, demo_config, who, subject.code)
-    report = await report_of(client, subject.code, headers)
-    body = await client.query(RECORDS, {"code": subject.code}, headers)
+    """The report of ``code`` for ``who`` holds exactly what ``Subject.records`` shows it."""
+    headers = await headers_for(client, config, who, code)
+    report = await report_of(client, code, headers)
+    body = await client.query(RECORDS, {"code": code}, headers)
     seen = body["data"]["subject"]
     nodes = [e["node"] for e in seen["records"]["edges"]]
     assert len(nodes) == seen["records"]["totalCount"]
@@ -151,13 +165,15 @@ async def test_a_report_holds_exactly_what_the_viewer_sees_through_records(
     assert {
         e["recordId"]: {k: v for k, v in e.items() if k != "events"} for e in entries(report)
     } == {n["id"]: as_entry(n) for n in nodes}
+    # The same corrections, as far as this viewer sees them (004 art. 52).
+    shown = {
+        e["recordId"]: [(v["on"], v["note"]) for v in e["events"] if v["kind"] == "CORRECTED"]
+        for e in entries(report)
+    }
+    assert shown == {n["id"]: corrected(n) for n in nodes}
     assert report["summary"] == seen["summary"]
     header = report["subject"]
-    assert (header["code"], header["kind"], header["name"]) == (
-        subject.code,
-        seen["kind"],
-        seen["name"],
-    )
+    assert (header["code"], header["kind"], header["name"]) == (code, seen["kind"], seen["name"])
     basics = seen["basicInfo"] or {}
     for key in ("legalRepresentative", "establishedOn", "address"):
         assert header[key] == basics.get(key)
@@ -175,13 +191,54 @@ async def test_a_report_holds_exactly_what_the_viewer_sees_through_records(
                 assert entry["objectedOn"] == event["on"]
             if event["kind"] == "EXPIRED":
                 assert (entry["status"], event["on"]) == ("EXPIRED", entry["disclosureUntil"])
-    person = subject.code == PERSON.code
+    person = code == PERSON.code
     assert [s["title"] for s in report["sections"]] == (
         PERSON_SECTIONS if person else ORGANISATION_SECTIONS
     )
     assert report["explanationTitle"] == "报告说明"
     assert any("fileObjection" in p for p in report["explanation"])
     assert any("applyForRepair" in p for p in report["explanation"])
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+@pytest.mark.parametrize("subject", EXAMPLES, ids=lambda e: e.code)
+async def test_a_report_holds_exactly_what_the_viewer_sees_through_records(
+    client: Client, demo_config: GatewayConfig, subject: Any, who: str
+) -> None:
+    await assert_report_is_what_records_show(client, demo_config, subject.code, who)
+
+
+CORRECT = """mutation($id: ID!, $corrections: [CorrectionInput!]) {
+  decideObjection(id: $id, outcome: UPHOLD, reason: "记载有误", corrections: $corrections) {
+    status } }"""
+
+
+async def _correct(
+    client: Client, config: GatewayConfig, code: str, item: str, key: str, value: str
+) -> None:
+    own = viewers.subject(config.auth, code)
+    report = await report_of(client, code, own)
+    record = next(e for e in entries(report) if e["item"] == item)
+    filed = await _file(client, config, code, record["recordId"])
+    case = filed["data"]["fileObjection"]["id"]
+    fix = {"id": case, "corrections": [{"key": key, "value": value}]}
+    body = await client.query(CORRECT, fix, agency(config))
+    assert body["data"]["decideObjection"]["status"] == "UPHELD", body
+
+
+async def test_a_corrected_record_is_reported_as_records_show_it(
+    client: Client, demo_config: GatewayConfig
+) -> None:
+    await _correct(client, demo_config, ADVERSE_COMPANY.code, "ADM_PENALTY", "fine_amount", "0.5")
+    # A person's amount, which a consent must name (003 art. 18).
+    await _correct(client, demo_config, PERSON.code, "TAX_PAYMENT", "tax_amount", "1000")
+    for code in (ADVERSE_COMPANY.code, PERSON.code):
+        for who in VIEWERS:
+            await assert_report_is_what_records_show(client, demo_config, code, who)
+    mine = await report_of(client, PERSON.code, viewers.subject(demo_config.auth, PERSON.code))
+    notes = [v["note"] for e in entries(mine) for v in e["events"] if v["kind"] == "CORRECTED"]
+    assert len(notes) == 1
+    assert notes[0].startswith("纳税金额（元）由“")  # the subject sees what was replaced
 
 
 # What each viewer's report of each example holds, by section (README's tables).
@@ -379,6 +436,7 @@ async def test_an_issued_report_verifies_and_an_altered_one_does_not(client: Cli
         "issuedAt": report["issuedAt"],
         "subjectCode": CLEAN_COMPANY.code,
         "digest": digest,
+        "pdfDigest": None,  # served over GraphQL only
         "digestMatches": True,
     }
     # The digest printed on an altered report no longer matches.
@@ -395,12 +453,42 @@ async def test_an_issued_report_verifies_and_an_altered_one_does_not(client: Cli
         "issuedAt": None,
         "subjectCode": None,
         "digest": None,
+        "pdfDigest": None,
         "digestMatches": None,
     }
     # Lower case and spaces are the same number.
     body = await client.query(VERIFY, {"number": f" {number.lower()} "})
     assert body["data"]["verifyReport"]["issued"] is True
     assert body["data"]["verifyReport"]["digestMatches"] is None
+
+
+FIELDS = """query($type: String!) { __type(name: $type) { fields { name } } }"""
+
+
+async def test_the_digest_is_of_the_answer_its_holder_has(client: Client) -> None:
+    """SHA-256 of the canonical JSON of `creditReport` with every field but `digest`:
+    whoever holds the answer can recompute it, and an answer altered no longer gives it."""
+    report = await report_of(client, ADVERSE_COMPANY.code, {})
+    for type_name, fields in (
+        ("CreditReport", report),
+        ("ReportSubject", report["subject"]),
+        ("ReportEntry", entries(report)[0]),
+    ):
+        body = await client.query(FIELDS, {"type": type_name})
+        assert {f["name"] for f in body["data"]["__type"]["fields"]} == set(fields), type_name
+
+    def digest_of(answer: dict[str, Any]) -> str:
+        held = {k: v for k, v in answer.items() if k != "digest"}
+        text = json.dumps(held, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    assert digest_of(report) == report["digest"]
+    # A penalty deleted from what is held no longer gives the digest recorded.
+    altered = copy.deepcopy(report)
+    for section in altered["sections"]:
+        section["entries"] = [e for e in section["entries"] if e["item"] != "ADM_PENALTY"]
+    assert len(entries(altered)) == len(entries(report)) - 1
+    assert digest_of(altered) != report["digest"]
 
 
 async def test_every_report_gets_its_own_number(client: Client) -> None:
@@ -469,6 +557,30 @@ async def test_each_subject_of_a_batch_is_reported_under_its_own_consent(
     assert len({e.consent_id for e in appended}) == 2
 
 
+async def test_a_bank_batch_with_a_consent_per_subject_costs_one_call_per_source(
+    client: Client, demo_config: GatewayConfig
+) -> None:
+    app = client.app
+    assert app is not None
+    codes = [e.code for e in EXAMPLES]
+    tokens = [await consent_token(client, demo_config, code) for code in codes]
+    every = {spec.name for spec in demo_config.sources}
+    sql = {spec.name for spec in demo_config.sources if spec.kind == "sql"}
+    before = _fetches(app)
+    with _counting(app) as statements:
+        body = await client.query(
+            REPORTS, {"codes": codes}, viewers.bank(demo_config.auth), {"consentTokens": tokens}
+        )
+    assert "errors" not in body, body["errors"][:3]
+    reports = body["data"]["creditReports"]
+    assert [r["subject"]["code"] for r in reports] == codes
+    # Each under its own consent: the market bureau's records are opened by them.
+    company = reports[codes.index(ADVERSE_COMPANY.code)]
+    assert {"TAX_ARREARS", "COMMERCIAL_DEFAULT"} <= {e["item"] for e in entries(company)}
+    assert statements == dict.fromkeys(sql, 1)
+    assert _fetches(app) - before == dict.fromkeys(every, 1)
+
+
 async def test_bad_codes_and_too_many_codes_are_bad_input(client: Client) -> None:
     body = await client.query(REPORT, {"code": "91330106MA2H7K3Q0X"})
     [error] = body["errors"]
@@ -525,3 +637,82 @@ async def test_no_report_is_issued_while_a_source_is_down(
     assert codes == {("SOURCE_UNAVAILABLE", "market_bureau")}
     assert any("No report" in e["message"] for e in body["errors"])
     assert stored == 0
+
+
+async def _bureau_down(bureau_url: str, config: GatewayConfig) -> GatewayConfig:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"{bureau_url}/_knobs", json={"error_rate": 1.0}) as answer,
+    ):
+        assert answer.status == 200
+    sources = tuple(
+        replace(s, resilience=replace(s.resilience, retries=0, cache_ttl_s=0))
+        if s.kind == "bureau"
+        else s
+        for s in config.sources
+    )
+    return replace(config, sources=sources)
+
+
+async def test_a_source_down_refuses_only_the_reports_it_serves_records_of(
+    demo_config: GatewayConfig, bureau_url: str
+) -> None:
+    """One batch asks the bureau once for everyone; it fails. The consented company's
+    report would miss its market records: refused. The other subject's, of which the
+    bank may open nothing the bureau has, is complete: issued."""
+    config = await _bureau_down(bureau_url, demo_config)
+    app = create_app(config, clock=lambda: NOW)
+    async with serve(app) as client:
+        token = await consent_token(client, config, ADVERSE_COMPANY.code)
+        codes = [ADVERSE_COMPANY.code, SOLE_PROPRIETORSHIP.code]
+        body = await client.query(
+            REPORTS, {"codes": codes}, viewers.bank(config.auth), {"consentTokens": [token]}
+        )
+        engine = app.state.services.store.engine
+        async with engine.connect() as connection:
+            stored = await connection.scalars(select(issued_reports.c.subject_code))
+            issued = list(stored)
+    company, sole = body["data"]["creditReports"]
+    assert company is None
+    refusals = [e for e in body["errors"] if e.get("path") == ["creditReports", 0]]
+    assert [e["extensions"]["code"] for e in refusals] == ["SOURCE_UNAVAILABLE"]
+    assert not any(e.get("path") == ["creditReports", 1] for e in body["errors"])
+    assert sole["subject"]["code"] == SOLE_PROPRIETORSHIP.code
+    assert issued == [SOLE_PROPRIETORSHIP.code]
+
+
+SHIELD = "mutation($id: ID!) { shieldRecord(recordId: $id) { status } }"
+APPLY = """mutation($input: RepairInput!) { applyForRepair(input: $input) { id } }"""
+DECIDE_REPAIR = """mutation($id: ID!) { decideRepair(id: $id, outcome: APPROVE,
+  reason: "已履行处罚决定并完成整改") { status } }"""
+
+
+async def test_a_shield_and_a_repair_are_reported_with_their_day(
+    client: Client, demo_config: GatewayConfig
+) -> None:
+    clean = viewers.subject(demo_config.auth, CLEAN_COMPANY.code)
+    before = await report_of(client, CLEAN_COMPANY.code, clean)
+    commendation = next(e for e in entries(before) if e["item"] == "COMMENDATION")
+    body = await client.query(SHIELD, {"id": commendation["recordId"]}, clean)
+    assert body["data"]["shieldRecord"]["status"] == "SHIELDED", body
+    adverse = viewers.subject(demo_config.auth, ADVERSE_COMPANY.code)
+    penalty = next(
+        e
+        for e in entries(await report_of(client, ADVERSE_COMPANY.code, adverse))
+        if e["item"] == "ADM_PENALTY" and e["status"] == "ACTIVE"
+    )
+    repair = {"recordId": penalty["recordId"], "correction": "已于2026年7月1日缴清罚款并整改"}
+    applied = await client.query(APPLY, {"input": repair}, adverse)
+    assert "errors" not in applied, applied
+    decided = await client.query(
+        DECIDE_REPAIR, {"id": applied["data"]["applyForRepair"]["id"]}, agency(demo_config)
+    )
+    assert decided["data"]["decideRepair"]["status"] == "APPROVED", decided
+    for code, headers, record_id, kind in (
+        (CLEAN_COMPANY.code, clean, commendation["recordId"], "SHIELDED"),
+        (ADVERSE_COMPANY.code, adverse, penalty["recordId"], "REPAIRED"),
+    ):
+        report = await report_of(client, code, headers)
+        entry = next(e for e in entries(report) if e["recordId"] == record_id)
+        assert entry["status"] == kind
+        assert [(e["kind"], e["on"]) for e in entry["events"]] == [(kind, "2026-11-23")]

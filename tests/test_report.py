@@ -310,3 +310,44 @@ def test_numbers_are_dated_unguessable_and_distinct() -> None:
     assert all(NUMBER.match(n) and n.startswith("20261123") for n in numbers)
     # 23 November 2026, 20:00 UTC is already the 24th in China.
     assert new_number(datetime(2026, 11, 23, 20, 0, tzinfo=UTC)).startswith("20261124")
+
+
+def test_a_repair_and_a_shield_are_events_on_their_day() -> None:
+    self_viewer = Viewer(ViewerKind.SUBJECT, COMPANY)
+    repaired = replace(record(PENALTY), repaired=True, repaired_on=date(2026, 10, 9))
+    shielded = replace(record(RED), shielded=True, shielded_on=date(2026, 11, 2))
+    report = build_report(
+        view_of(self_viewer, COMPANY, repaired, shielded), CONFIG_IN_CODE, self_viewer, "N", NOW
+    )
+    by_item = {e.item: e for s in report.sections for e in s.entries}
+    assert [(e.kind, e.on) for e in by_item["PENALTY"].events] == [
+        (EventKind.REPAIRED, date(2026, 10, 9))
+    ]
+    assert [(e.kind, e.on) for e in by_item["RED"].events] == [
+        (EventKind.SHIELDED, date(2026, 11, 2))
+    ]
+
+
+def test_a_correction_says_what_it_replaced_only_to_the_subject() -> None:
+    fields = {f.key: f for f in TAX.fields}
+    corrections = (
+        Correction("note", "备注", fields["note"].type, "旧", "新", date(2026, 11, 22)),
+        Correction("amount", "金额", fields["amount"].type, 10, 20, date(2026, 11, 22)),
+    )
+    tax = replace(record(TAX), corrections=corrections)
+    bank = "91330000MA27XX0C6N"
+    grant = consent(PERSON, bank, {"TAX"})
+    viewers = {
+        "self": Viewer(ViewerKind.SUBJECT, PERSON),
+        "bank": Viewer(ViewerKind.INSTITUTION, bank, consents={PERSON: (grant,)}, purpose="02"),
+    }
+    notes = {}
+    for name, viewer in viewers.items():
+        report = build_report(view_of(viewer, PERSON, tax), CONFIG_IN_CODE, viewer, "N", NOW)
+        [entry] = report.sections[-1].entries
+        notes[name] = [e.note for e in entry.events if e.kind is EventKind.CORRECTED]
+    assert notes == {
+        "self": ["备注由“旧”更正为“新”（004 art. 52）", "金额由“10”更正为“20”（004 art. 52）"],
+        # Not what was found wrong (004 art. 52), nor an amount no consent names (003 art. 18).
+        "bank": ["备注更正为“新”（004 art. 52）"],
+    }

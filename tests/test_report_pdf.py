@@ -5,6 +5,9 @@ with a code and a status below 500."""
 from __future__ import annotations
 
 import asyncio
+import copy
+import hashlib
+import logging
 import os
 import re
 import shutil
@@ -19,14 +22,20 @@ import aiohttp
 import orjson
 import pytest
 from pypdf import PdfReader
+from reportlab.platypus.doctemplate import LayoutError
+from sqlalchemy import func, select
 
 from demo.examples import ADVERSE_COMPANY, CLEAN_COMPANY, CONTROLLER, PERSON
 from gateway.config.loader import GatewayConfig
 from gateway.store.querylog import LogEntry
+from gateway.store.workflow_tables import issued_reports
+from service import reports
 from service.app import create_app
+from service.report_pdf import _numeral, render
 from tests import viewers
 from tests.conftest import NOW
 from tests.server import Client, serve
+from tests.test_api_lists import _with_data
 from tests.test_api_report import (
     ORGANISATION_SECTIONS,
     PERSON_SECTIONS,
@@ -174,13 +183,23 @@ def _code(body: bytes) -> str:
     return code
 
 
+async def issued(gateway: Gateway) -> int:
+    assert gateway.client.app is not None
+    engine = gateway.client.app.state.services.store.engine
+    async with engine.connect() as connection:
+        count: int = await connection.scalar(select(func.count()).select_from(issued_reports))
+    return count
+
+
 async def test_every_refusal_is_coded_json_below_500(
     gateway: Gateway, demo_config: GatewayConfig
 ) -> None:
     auth = demo_config.auth
+    token = await consent_token(gateway.client, demo_config, ADVERSE_COMPANY.code)
     cases: list[tuple[str, Mapping[str, str], str, int, str]] = [
         ("91330106MA2H7K3Q0X", {}, "GET", 400, "BAD_USER_INPUT"),
         ("nonsense", {}, "GET", 400, "BAD_USER_INPUT"),
+        ("9" * 5000, {}, "GET", 400, "BAD_USER_INPUT"),
         (ADVERSE_COMPANY.code, {"Authorization": "Basic eA=="}, "GET", 401, "UNAUTHENTICATED"),
         (ADVERSE_COMPANY.code, {"Authorization": "Bearer x.y.z"}, "GET", 401, "UNAUTHENTICATED"),
         (ADVERSE_COMPANY.code, {"X-Consent-Token": "t"}, "GET", 401, "UNAUTHENTICATED"),
@@ -192,14 +211,33 @@ async def test_every_refusal_is_coded_json_below_500(
             403,
             "FORBIDDEN",
         ),
+        # A consent presented but unusable (another purpose), before anything is issued.
+        (
+            ADVERSE_COMPANY.code,
+            viewers.bank(auth, token, purpose="03"),
+            "GET",
+            403,
+            "CONSENT_REQUIRED",
+        ),
         (CONTROLLER.code, {}, "GET", 404, "NOT_FOUND"),
         (ADVERSE_COMPANY.code, {}, "POST", 405, "METHOD_NOT_ALLOWED"),
+        (ADVERSE_COMPANY.code, {}, "DELETE", 405, "METHOD_NOT_ALLOWED"),
         (ADVERSE_COMPANY.code, {"X-Big": "x" * 40_000}, "GET", 431, "HEADERS_TOO_LARGE"),
     ]
     for code, headers, method, status, error in cases:
         got, answer, body = await gateway.get(code, headers, method)
-        assert (got, _code(body)) == (status, error), (code, headers, method, body)
+        assert got == status, (code[:40], headers, method, body[:300])
         assert answer["Content-Type"].startswith("application/json")
+        assert _code(body) == error
+        assert len(body) < 1000  # a huge code is not echoed whole
+        if status == 405:
+            assert answer["Allow"] == "GET"
+    # HEAD would issue and log a report for no body: refused before anything runs.
+    got, answer, body = await gateway.get(ADVERSE_COMPANY.code, viewers.gov(auth), "HEAD")
+    assert (got, answer["Allow"], body) == (405, "GET", b"")
+    assert answer["Content-Type"].startswith("application/json")
+    assert gateway.logged == []
+    assert await issued(gateway) == 0
 
 
 async def test_no_pdf_while_a_source_is_down(demo_config: GatewayConfig, bureau_url: str) -> None:
@@ -260,3 +298,104 @@ async def test_a_page_renders_to_png(gateway: Gateway, tmp_path: Path) -> None:
     # The CID font (STSong-Light) is not embedded: a reader draws the Chinese with
     # a font of its own; poppler says so when it has none, and draws nothing.
     assert "Couldn't find a font" not in complaints, complaints
+
+
+# --- verifying the file --------------------------------------------------------------
+
+
+async def test_the_file_verifies_by_its_sha256_and_an_altered_one_does_not(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[Mapping[str, Any]] = []
+
+    def spying(report: Mapping[str, Any]) -> bytes:
+        rendered.append(report)
+        return render(report)
+
+    monkeypatch.setattr(reports, "render", spying)
+    status, _, body = await gateway.get(ADVERSE_COMPANY.code)
+    assert status == 200
+    [report] = rendered
+    number, sha256 = report["number"], hashlib.sha256(body).hexdigest()
+
+    async def verify(digest: str) -> dict[str, Any]:
+        answer = await gateway.client.query(VERIFY, {"number": number, "digest": digest})
+        verification: dict[str, Any] = answer["data"]["verifyReport"]
+        return verification
+
+    # `sha256sum report.pdf`, then verifyReport: the file is the one issued.
+    verified = await verify(sha256)
+    assert (verified["pdfDigest"], verified["digestMatches"]) == (sha256, True)
+    assert verified["digest"] == report["digest"]  # the content's, printed in the file
+    # One byte changed is another file.
+    flipped = bytearray(body)
+    flipped[len(flipped) // 2] ^= 0x01
+    assert (await verify(hashlib.sha256(flipped).hexdigest()))["digestMatches"] is False
+    # A penalty deleted, under the same number, time and printed digest: not the file.
+    altered = copy.deepcopy(dict(report))
+    for section in altered["sections"]:
+        section["entries"] = [e for e in section["entries"] if e["item"] != "ADM_PENALTY"]
+    assert len(entries(altered)) == len(entries(dict(report))) - 1
+    forged = hashlib.sha256(render(altered)).hexdigest()
+    assert (await verify(forged))["digestMatches"] is False
+
+
+async def test_a_detail_longer_than_a_page_renders(
+    demo_config: GatewayConfig, demo_data: Path, tmp_path: Path
+) -> None:
+    scope = "软件开发；信息技术咨询服务；" * 215  # 3,010 characters
+    config = _with_data(
+        demo_config,
+        demo_data,
+        tmp_path,
+        "market_regulation.db",
+        "UPDATE qy_jbxx SET jyfw = ? WHERE tyshxydm = ?",
+        [(scope, CLEAN_COMPANY.code)],
+    )
+    app = create_app(config, clock=lambda: NOW)
+    async with serve(app) as client:
+        pdf = await Gateway(client).pdf(CLEAN_COMPANY.code)
+    # Each page without its header (two lines) and footer: the scope runs on, whole.
+    bodies = ["".join(page.splitlines()[2:-1]) for page in text_of(pdf)]
+    assert len(bodies) > 2
+    assert scope in "".join(bodies)
+
+
+async def test_a_report_that_cannot_be_rendered_is_a_coded_refusal_logged(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def failing(report: Mapping[str, Any]) -> bytes:
+        raise LayoutError("Flowable <Table@0x7f> too large on page 2 in frame 'normal'")
+
+    monkeypatch.setattr(reports, "render", failing)
+    with caplog.at_level(logging.ERROR, logger="service.reports"):
+        status, answer, body = await gateway.get(CLEAN_COMPANY.code)
+    assert (status, _code(body)) == (422, "INTERNAL_SERVER_ERROR")
+    assert answer["Content-Type"].startswith("application/json")
+    assert b"Flowable" not in body
+    assert b"Layout" not in body
+    [logged] = [r for r in caplog.records if r.name == "service.reports"]
+    assert logged.exc_info is not None
+    assert logged.exc_info[0] is LayoutError
+
+
+def test_sections_are_numbered_past_twenty() -> None:
+    assert [_numeral(i) for i in (0, 9, 10, 19, 20, 21, 98, 99)] == [
+        "一",
+        "十",
+        "十一",
+        "二十",
+        "二十一",
+        "二十二",
+        "九十九",
+        "100",
+    ]
+
+
+async def test_a_report_of_many_sections_renders(gateway: Gateway) -> None:
+    body = await gateway.client.query(REPORT, {"code": CLEAN_COMPANY.code})
+    report = body["data"]["creditReport"]
+    many = {**report, "sections": report["sections"] * 3}  # 27, and 报告说明 28th
+    whole = "".join(text_of(PdfReader(BytesIO(render(many))))).replace("\n", "")
+    assert "二十七、" in whole
+    assert "二十八、报告说明" in whole

@@ -93,4 +93,6 @@ issued_reports = Table(
     Column("version", String(16), nullable=False),
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("digest", String(64), nullable=False),  # SHA-256 of the report's content
+    # SHA-256 of the PDF file as served, bytes for bytes; null unless served as PDF.
+    Column("pdf_digest", String(64), nullable=True),
 )

@@ -1,1 +1,1 @@
-"""`make bench`: throughput and latency of the gateway against a bare strawberry reference."""
+"""`make bench`: the gateway beside a floor, Apollo Server and bare strawberry; its scenarios."""

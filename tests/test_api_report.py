@@ -34,7 +34,7 @@ from tests import viewers
 from tests.conftest import NOW
 from tests.server import Client, serve
 from tests.test_api_batching import _codes, _counting, _fetches
-from tests.test_api_objections import _file, agency
+from tests.test_api_objections import TAX_UNIT, _arrears, _file, agency, provider
 
 ENTRY = """recordId title item itemName category providerUnit occurredOn decidedOn
   disclosureUntil status underObjection objectedOn details { key label text }
@@ -716,3 +716,22 @@ async def test_a_shield_and_a_repair_are_reported_with_their_day(
         entry = next(e for e in entries(report) if e["recordId"] == record_id)
         assert entry["status"] == kind
         assert [(e["kind"], e["on"]) for e in entry["events"]] == [(kind, "2026-11-23")]
+
+
+@pytest.mark.parametrize("who", ["agency", "provider"])
+async def test_the_agency_and_a_provider_see_the_record_of_an_open_case_in_a_report(
+    client: Client, demo_config: GatewayConfig, who: str
+) -> None:
+    code = ADVERSE_COMPANY.code
+    handler = agency(demo_config) if who == "agency" else provider(demo_config, TAX_UNIT)
+    arrears = await _arrears(client, demo_config)  # authorized: not the public's
+    assert arrears not in {e["recordId"] for e in entries(await report_of(client, code, handler))}
+    await _file(client, demo_config, code, arrears)
+    report = await report_of(client, code, handler)
+    assert arrears in {e["recordId"] for e in entries(report)}
+    public = await report_of(client, code, {})
+    assert arrears not in {e["recordId"] for e in entries(public)}
+    # And nothing the same viewer could not see through records.
+    body = await client.query(RECORDS, {"code": code}, handler)
+    ids = {e["node"]["id"] for e in body["data"]["subject"]["records"]["edges"]}
+    assert {e["recordId"] for e in entries(report)} == ids

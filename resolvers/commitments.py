@@ -88,7 +88,11 @@ async def record_performance(
     # The gateway's own write: cached commitments of this subject are stale now.
     services.sources.invalidate([found.subject_code])
     context.forget(found.subject_code)
-    broken = _serving(context, BROKEN_COMMITMENT) if performance is Performance.BROKEN else None
+    broken = (
+        declarations_source(context, BROKEN_COMMITMENT)
+        if performance is Performance.BROKEN
+        else None
+    )
     return CommitmentPerformance(
         record_id=strawberry.ID(record_id),
         subject_code=recorded.subject_code,
@@ -110,8 +114,3 @@ def _told(found: Declaration, performance: Performance, on: date, note: str | No
         f"您向{unit}作出的信用承诺「{found.title}」经受理单位于{on.isoformat()}认定未履行："
         f"{note}。该信息作为失信信息记录（001 art. 30）；如有异议，可提出异议（001 art. 34）。"
     )
-
-
-def _serving(context: Context, item: str) -> str | None:
-    """The source that serves ``item``, if one is configured."""
-    return next((s.name for s in context.services.config.sources if item in s.items), None)

@@ -74,14 +74,15 @@ async def declare(info: Info[Context, None], data: DeclareInput) -> CreditRecord
     context.forget(code)
     # Served back as every record is: through its source, the stage and the policy.
     view = await context.view(parse_code(code))
-    wanted = f"{declarations_source(context, item)}:{declaration.id}"
+    source = declarations_source(context, item) or "declarations"
+    wanted = f"{source}:{declaration.id}"
     disclosed = next((d for d in view.records if d.record.id == wanted), None)
     if disclosed is None:
         raise client_error(
             ErrorCode.SOURCE_UNAVAILABLE,
             "The declaration was stored but could not be read back yet; it will appear "
             "in your records.",
-            source=declarations_source(context, item),
+            source=source,
         )
     return record_type(disclosed)
 
@@ -121,9 +122,9 @@ def _details(data: DeclareInput, unit: ProviderUnit | None) -> dict[str, str]:
     return {k: v.strip() for k, v in details.items() if v and v.strip()}
 
 
-def declarations_source(context: Context, item: str) -> str:
-    """The declarations-kind source that serves ``item``."""
+def declarations_source(context: Context, item: str) -> str | None:
+    """The declarations-kind source that serves ``item``, if one is configured."""
     for spec in context.services.config.sources:
         if spec.kind == "declarations" and item in spec.items:
             return spec.name
-    return "declarations"
+    return None

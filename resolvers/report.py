@@ -10,7 +10,6 @@ other disclosure, whichever of its fields are selected.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -19,7 +18,6 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import Info
 
-from gateway.codes import SubjectCode
 from gateway.domain import Category, RecordStatus, SubjectKind
 from gateway.errors import ErrorCode, bad_input, client_error
 from gateway.policy import openable_items
@@ -36,7 +34,7 @@ from gateway.store.reports import IssuedReport
 from gateway.visibility import Disclosed, SubjectView
 from resolvers.context import Context
 from resolvers.disclosure import Disclosing
-from resolvers.subjects import CategoryCount, parse_or_error
+from resolvers.subjects import CategoryCount, batch_views, parse_or_error
 
 strawberry.enum(EventKind, description="What happened to a record since it was reported.")
 for _value in EventKind.__strawberry_definition__.values:  # type: ignore[attr-defined]
@@ -202,11 +200,8 @@ async def resolve_reports(
 ) -> list[CreditReportType | GraphQLError | None]:
     """Reports in the order asked; an invalid code fails only its own position."""
     context = info.context
-    context.count_codes(len(codes), "codes")
-    parsed = [parse_or_error(code, f"codes[{i}]") for i, code in enumerate(codes)]
-    valid = list({p.value: p for p in parsed if isinstance(p, SubjectCode)}.values())
-    views = await asyncio.gather(*(context.view(p) for p in valid))
-    reports = dict(zip([p.value for p in valid], await _issue(context, views), strict=True))
+    parsed, views = await batch_views(context, codes, context.view)
+    reports = dict(zip(views, await _issue(context, list(views.values())), strict=True))
     return [p if isinstance(p, GraphQLError) else reports[p.value] for p in parsed]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date
 from typing import Annotated
 
@@ -291,16 +291,7 @@ async def resolve_subjects(
     info: Info[Context, None], codes: list[str]
 ) -> list[Subject | GraphQLError | None]:
     context = info.context
-    context.count_codes(len(codes), "codes")
-    parsed = [parse_or_error(code, f"codes[{i}]") for i, code in enumerate(codes)]
-    valid = [p for p in parsed if isinstance(p, SubjectCode)]
-    views = dict(
-        zip(
-            [p.value for p in valid],
-            await asyncio.gather(*(_view(info, p) for p in valid)),
-            strict=False,
-        )
-    )
+    parsed, views = await batch_views(context, codes, lambda code: _view(info, code))
     # An invalid code fails only its own position: graphql-core raises an
     # Exception found in a list at that index, so the rest still arrive.
     return [
@@ -309,6 +300,18 @@ async def resolve_subjects(
         else subject_type(views[p.value], score=score_disclosed(context, views[p.value].state))
         for p in parsed
     ]
+
+
+async def batch_views(
+    context: Context, codes: list[str], look: Callable[[SubjectCode], Awaitable[SubjectView]]
+) -> tuple[list[SubjectCode | GraphQLError], dict[str, SubjectView]]:
+    """A batch's codes charged to the request's limit and parsed (an invalid one is
+    a BAD_USER_INPUT at its position), and the valid ones looked up at once, each once."""
+    context.count_codes(len(codes), "codes")
+    parsed = [parse_or_error(code, f"codes[{i}]") for i, code in enumerate(codes)]
+    valid = list({p.value: p for p in parsed if isinstance(p, SubjectCode)}.values())
+    views = await asyncio.gather(*(look(p) for p in valid))
+    return parsed, dict(zip([p.value for p in valid], views, strict=True))
 
 
 async def _view(info: Info[Context, None], code: SubjectCode) -> SubjectView:

@@ -28,12 +28,12 @@ from typing import Protocol
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import RowMapping, Table, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.config.settings import Audit
-from gateway.store.tables import audit_checkpoints
+from gateway.store.tables import audit_checkpoints, audit_head
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,40 @@ class Verification:
     problem: str | None = None
     # The recomputed hash at each seq asked for (0: GENESIS) that the chain reached.
     hashes: Mapping[int, str] = field(default_factory=dict)
+
+
+async def walk_chain(
+    engine: AsyncEngine,
+    table: Table,
+    head_id: int,
+    expected_hash: Callable[[RowMapping, str], str],
+    noun: tuple[str, str],
+    at: Collection[int] = (),
+) -> Verification:
+    """Recompute a hash-chained log ``table`` (rows with seq, prev_hash and hash)
+    against its head in ``audit_head`` row ``head_id``; the first row altered or
+    missing. ``expected_hash(row, prev)`` is the hash the row must carry; ``noun``
+    names one row and many in the answer ("entry", "entries"). ``hashes`` holds the
+    recomputed hash at each seq in ``at`` (for checkpoints)."""
+    one, many = noun
+    prev, expected, checked = GENESIS, 1, 0
+    hashes = {0: GENESIS} if 0 in at else {}
+    async with engine.connect() as connection:
+        result = await connection.stream(select(table).order_by(table.c.seq))
+        async for row in result.mappings():
+            seq = int(row["seq"])
+            if seq != expected:
+                return Verification(False, checked, expected, f"{one} is missing")
+            if row["prev_hash"] != prev or expected_hash(row, prev) != row["hash"]:
+                return Verification(False, checked, seq, f"{one} was altered")
+            prev, expected, checked = row["hash"], expected + 1, checked + 1
+            if seq in at:
+                hashes[seq] = prev
+        query = select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == head_id)
+        head = (await connection.execute(query)).one()
+    if int(head.seq) != checked or str(head.hash) != prev:
+        return Verification(False, checked, checked + 1, f"{many} after this one are missing")
+    return Verification(True, checked, hashes=hashes)
 
 
 class HashChain(Protocol):

@@ -18,11 +18,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import RowMapping, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gateway.store.checkpoints import GENESIS as GENESIS
-from gateway.store.checkpoints import AutoCheckpoint
+from gateway.store.checkpoints import AutoCheckpoint, walk_chain
 from gateway.store.checkpoints import Verification as Verification
 from gateway.store.checkpoints import moment as moment
 from gateway.store.tables import audit_head, query_log
@@ -183,26 +183,13 @@ class QueryLog:
 
         ``hashes`` holds the recomputed hash at each seq in ``at`` (for checkpoints).
         """
-        prev, expected, checked = GENESIS, 1, 0
-        hashes = {0: GENESIS} if 0 in at else {}
-        async with self.engine.connect() as connection:
-            result = await connection.stream(select(query_log).order_by(query_log.c.seq))
-            async for row in result.mappings():
-                stored = _stored(row)
-                if stored.seq != expected:
-                    return Verification(False, checked, expected, "entry is missing")
-                if (
-                    stored.prev_hash != prev
-                    or entry_hash(stored.seq, prev, stored.entry) != stored.hash
-                ):
-                    return Verification(False, checked, stored.seq, "entry was altered")
-                prev, expected, checked = stored.hash, expected + 1, checked + 1
-                if stored.seq in at:
-                    hashes[stored.seq] = prev
-            head_seq, head_hash = await _head(connection)
-        if head_seq != checked or head_hash != prev:
-            return Verification(False, checked, checked + 1, "entries after this one are missing")
-        return Verification(True, checked, hashes=hashes)
+
+        def expected(row: RowMapping, prev: str) -> str:
+            return entry_hash(int(row["seq"]), prev, _stored(row).entry)
+
+        return await walk_chain(
+            self.engine, query_log, QUERY_LOG_HEAD, expected, ("entry", "entries"), at
+        )
 
 
 def _settle(

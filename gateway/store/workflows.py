@@ -21,11 +21,11 @@ from enum import StrEnum
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from gateway.store.checkpoints import AutoCheckpoint
+from gateway.store.checkpoints import AutoCheckpoint, walk_chain
 from gateway.store.consents import utc
 from gateway.store.declarations import Declaration, Performance, declaration_of
 from gateway.store.marks import Mark, RecordMarks
-from gateway.store.querylog import GENESIS, Verification, moment
+from gateway.store.querylog import Verification, moment
 from gateway.store.tables import audit_head, declarations, record_marks
 from gateway.store.workflow_tables import cases, notifications, workflow_log
 
@@ -428,23 +428,14 @@ class Workflows:
 
         ``hashes`` holds the recomputed hash at each seq in ``at`` (for checkpoints).
         """
-        prev, expected, checked = GENESIS, 1, 0
-        hashes = {0: GENESIS} if 0 in at else {}
-        async with self.engine.connect() as connection:
-            result = await connection.stream(select(workflow_log).order_by(workflow_log.c.seq))
-            async for row in result.mappings():
-                step = _step(row)
-                if step.seq != expected:
-                    return Verification(False, checked, expected, "step is missing")
-                if row["prev_hash"] != prev or step_hash(step, prev) != row["hash"]:
-                    return Verification(False, checked, step.seq, "step was altered")
-                prev, expected, checked = row["hash"], expected + 1, checked + 1
-                if step.seq in at:
-                    hashes[step.seq] = prev
-            head_seq, head_hash = await _head(connection)
-        if head_seq != checked or head_hash != prev:
-            return Verification(False, checked, checked + 1, "steps after this one are missing")
-        return Verification(True, checked, hashes=hashes)
+        return await walk_chain(
+            self.engine,
+            workflow_log,
+            WORKFLOW_HEAD,
+            lambda row, prev: step_hash(_step(row), prev),
+            ("step", "steps"),
+            at,
+        )
 
     async def _open(self, connection: AsyncConnection, case_id: str, kind: CaseKind) -> Objection:
         row = (

@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 import pytest
 from sqlalchemy import func, select
+from starlette.applications import Starlette
 
 from demo.examples import (
     ADVERSE_COMPANY,
@@ -610,9 +611,8 @@ async def test_nothing_visible_is_no_report_and_none_is_issued(client: Client) -
         assert await connection.scalar(select(func.count()).select_from(issued_reports)) == 0
 
 
-async def test_no_report_is_issued_while_a_source_is_down(
-    demo_config: GatewayConfig, bureau_url: str
-) -> None:
+async def failing_bureau_app(config: GatewayConfig, bureau_url: str) -> Starlette:
+    """The gateway over a bureau that fails every call, with no retry or cache to hide it."""
     async with (
         aiohttp.ClientSession() as session,
         session.post(f"{bureau_url}/_knobs", json={"error_rate": 1.0}) as answer,
@@ -622,9 +622,15 @@ async def test_no_report_is_issued_while_a_source_is_down(
         replace(s, resilience=replace(s.resilience, retries=0, cache_ttl_s=0))
         if s.kind == "bureau"
         else s
-        for s in demo_config.sources
+        for s in config.sources
     )
-    app = create_app(replace(demo_config, sources=sources), clock=lambda: NOW)
+    return create_app(replace(config, sources=sources), clock=lambda: NOW)
+
+
+async def test_no_report_is_issued_while_a_source_is_down(
+    demo_config: GatewayConfig, bureau_url: str
+) -> None:
+    app = await failing_bureau_app(demo_config, bureau_url)
     async with serve(app) as client:
         body = await client.query(
             REPORT, {"code": ADVERSE_COMPANY.code}, viewers.company(demo_config.auth)

@@ -13,12 +13,10 @@ import re
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import orjson
 import pytest
 from pypdf import PdfReader
@@ -43,6 +41,7 @@ from tests.test_api_report import (
     VERIFY,
     consent_token,
     entries,
+    failing_bureau_app,
 )
 
 QUERY_TIME = "2026-11-23 12:00:00"  # NOW in China
@@ -241,18 +240,7 @@ async def test_every_refusal_is_coded_json_below_500(
 
 
 async def test_no_pdf_while_a_source_is_down(demo_config: GatewayConfig, bureau_url: str) -> None:
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(f"{bureau_url}/_knobs", json={"error_rate": 1.0}) as answer,
-    ):
-        assert answer.status == 200
-    sources = tuple(
-        replace(s, resilience=replace(s.resilience, retries=0, cache_ttl_s=0))
-        if s.kind == "bureau"
-        else s
-        for s in demo_config.sources
-    )
-    app = create_app(replace(demo_config, sources=sources), clock=lambda: NOW)
+    app = await failing_bureau_app(demo_config, bureau_url)
     async with serve(app) as client:
         gateway = Gateway(client)
         status, _, body = await gateway.get(ADVERSE_COMPANY.code, viewers.company(demo_config.auth))

@@ -59,8 +59,9 @@ def _counting(app: Starlette) -> Iterator[Counter[str]]:
         def count(*_: object, name: str = inner.name) -> None:
             counts[name] += 1
 
-        event.listen(inner.engine.sync_engine, "before_cursor_execute", count)
-        engines.append((inner.engine.sync_engine, count))
+        for engine in inner.reads.engines:
+            event.listen(engine, "before_cursor_execute", count)
+            engines.append((engine, count))
     try:
         yield counts
     finally:

@@ -31,6 +31,7 @@ from adapters.sql.statements import (
     search_statement,
 )
 from gateway.domain import RawRecord, SubjectHit, SubjectKind
+from gateway.sql_reads import SqlReads
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class SqlSource:
     def __init__(self, config: SqlSourceConfig, engine: AsyncEngine | None = None) -> None:
         self.config = config
         self.engine = engine or read_engine(config.url)
+        self.reads = SqlReads(self.engine)
         self._by_name = {m.name: m for m in config.mappings}
         # Asked on every fan-out; the mappings never change, so work it out once.
         items: frozenset[str] = frozenset().union(*(m.items for m in config.mappings))
@@ -122,6 +124,7 @@ class SqlSource:
         return hits
 
     async def aclose(self) -> None:
+        await self.reads.aclose()
         await self.engine.dispose()
 
     def _query(self, subjects: list[TableMapping], persons: list[TableMapping]) -> RecordsQuery:
@@ -132,11 +135,9 @@ class SqlSource:
 
     async def _run(
         self, statement: Executable, params: dict[str, object]
-    ) -> list[Mapping[str, object]]:
+    ) -> Sequence[Mapping[str, object]]:
         try:
-            async with self.engine.connect() as connection:
-                result = await connection.execute(statement, params)
-                return [dict(row) for row in result.mappings()]
+            return await self.reads.rows(statement, params)
         except (DBAPIError, OSError) as exc:
             # Connection refused, missing table, lost server: the source is down
             # for this request; details go to the log, never to the client.

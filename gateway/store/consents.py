@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.sql_reads import SqlReads
 from gateway.store.tables import consents
 
 
@@ -42,8 +43,9 @@ def utc(at: datetime) -> datetime:
 
 
 class Consents:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, reads: SqlReads | None = None) -> None:
         self.engine = engine
+        self.reads = reads or SqlReads(engine)
 
     async def create(
         self,
@@ -89,9 +91,8 @@ class Consents:
         wanted = list(set(ids))
         if not wanted:
             return {}
-        async with self.engine.connect() as connection:
-            rows = await connection.execute(select(consents).where(consents.c.id.in_(wanted)))
-            return {row.id: _consent(row._mapping) for row in rows}
+        rows = await self.reads.rows(select(consents).where(consents.c.id.in_(wanted)))
+        return {row["id"]: _consent(row) for row in rows}
 
     async def for_subject(self, code: str) -> list[StoredConsent]:
         query = select(consents).where(consents.c.subject_code == code)

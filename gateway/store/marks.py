@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.domain import ListKind
+from gateway.sql_reads import SqlReads
 from gateway.store.consents import utc
 from gateway.store.tables import record_marks
 
@@ -63,8 +64,15 @@ class RecordMarks:
     that for a round trip (this process's own writes still invalidate at once).
     """
 
-    def __init__(self, engine: AsyncEngine, ttl_s: float = 0.0, maxsize: int = 10_000) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        ttl_s: float = 0.0,
+        maxsize: int = 10_000,
+        reads: SqlReads | None = None,
+    ) -> None:
         self.engine = engine
+        self.reads = reads or SqlReads(engine)
         self._ttl_s = ttl_s
         self._cache: TTLCache[str, tuple[RecordMark, ...]] = TTLCache(maxsize, max(ttl_s, 1e-9))
         self._generation = 0
@@ -111,18 +119,17 @@ class RecordMarks:
     async def _read(self, codes: Sequence[str]) -> dict[str, tuple[RecordMark, ...]]:
         found: dict[str, list[RecordMark]] = {code: [] for code in codes}
         query = select(record_marks).where(record_marks.c.subject_code.in_(list(found)))
-        async with self.engine.connect() as connection:
-            for row in await connection.execute(query):
-                found[row.subject_code].append(
-                    RecordMark(
-                        subject_code=row.subject_code,
-                        record_id=row.record_id,
-                        mark=Mark(row.mark),
-                        since=utc(row.since),
-                        until=None if row.until is None else utc(row.until),
-                        reference=row.reference,
-                        list_kind=None if row.list_kind is None else ListKind(row.list_kind),
-                        detail=None if row.detail is None else json.loads(row.detail),
-                    )
+        for row in await self.reads.rows(query):
+            found[row["subject_code"]].append(
+                RecordMark(
+                    subject_code=row["subject_code"],
+                    record_id=row["record_id"],
+                    mark=Mark(row["mark"]),
+                    since=utc(row["since"]),
+                    until=None if row["until"] is None else utc(row["until"]),
+                    reference=row["reference"],
+                    list_kind=None if row["list_kind"] is None else ListKind(row["list_kind"]),
+                    detail=None if row["detail"] is None else json.loads(row["detail"]),
                 )
+            )
         return {code: tuple(marks) for code, marks in found.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from gateway.sql_reads import SqlReads
 from gateway.store.consents import Consents
 from gateway.store.declarations import Declarations
 from gateway.store.engine import store_engine
@@ -20,10 +21,12 @@ class Store:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self.consents = Consents(engine)
+        # The reads on every lookup's path (marks, consents): see gateway/sql_reads.py.
+        self.reads = SqlReads(engine)
+        self.consents = Consents(engine, self.reads)
         self.query_log = QueryLog(engine)
         self.declarations = Declarations(engine)
-        self.marks = RecordMarks(engine)
+        self.marks = RecordMarks(engine, reads=self.reads)
         self.workflows = Workflows(engine, self.marks)
         self.record_watch = RecordWatch(engine, self.workflows)
         self.reports = IssuedReports(engine)
@@ -36,4 +39,5 @@ class Store:
         await upgrade(self.engine)
 
     async def aclose(self) -> None:
+        await self.reads.aclose()
         await self.engine.dispose()

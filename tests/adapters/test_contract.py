@@ -13,7 +13,7 @@ import contextlib
 import math
 import socket
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -22,9 +22,9 @@ from typing import Any, Protocol, cast
 
 import aiohttp
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import QueuePool
 
 from adapters.bureau.config import BureauMode, BureauSourceConfig
@@ -67,12 +67,13 @@ class Meter(Protocol):
 
 
 class StatementMeter:
-    """Statements sent through an engine, counted by SQLAlchemy's cursor events."""
+    """Statements sent through engines, counted by SQLAlchemy's cursor events."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engines: Iterable[Engine]) -> None:
         self.calls = self.peak = self.open = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._before)
-        event.listen(engine.sync_engine, "after_cursor_execute", self._after)
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", self._before)
+            event.listen(engine, "after_cursor_execute", self._after)
 
     def _before(self, *_: object) -> None:
         self.calls, self.open = self.calls + 1, self.open + 1
@@ -135,8 +136,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _pooled(engine: AsyncEngine) -> int:
-    return cast(QueuePool, engine.pool).checkedin()
+def _pooled(engines: Iterable[Engine]) -> int:
+    return sum(cast(QueuePool, engine.pool).checkedin() for engine in engines)
 
 
 def _sqlite_workers() -> set[threading.Thread]:
@@ -174,10 +175,10 @@ async def _sql(stack: AsyncExitStack, tmp_path: Path, server: Server | None) -> 
         source=source,
         records=fx.RECORDS,
         empty=org_code(998),
-        meter=StatementMeter(source.engine),
+        meter=StatementMeter(source.reads.engines),
         most_calls=lambda n: 1,
         at_once=1,
-        held=lambda: _pooled(source.engine),
+        held=lambda: _pooled(source.reads.engines),
         owns_connections=True,
         down=down,
         a_name=fx.NAMES[fx.ACME],
@@ -243,10 +244,10 @@ async def _declarations(stack: AsyncExitStack, tmp_path: Path) -> Backend:
         source=source,
         records={fx.ACME: 2, fx.BETA: 1},
         empty=fx.GAMMA_LP,
-        meter=StatementMeter(store.engine),
+        meter=StatementMeter([store.engine.sync_engine]),
         most_calls=lambda n: 1,
         at_once=1,
-        held=lambda: _pooled(store.engine),
+        held=lambda: _pooled([store.engine.sync_engine]),
         owns_connections=False,  # the store's engine belongs to the application
         down=down,
     )

@@ -36,7 +36,8 @@ class Counted:
     def __init__(self, source: SqlSource) -> None:
         self.source = source
         self.statements = 0
-        event.listen(source.engine.sync_engine, "before_cursor_execute", self._count)
+        for engine in source.reads.engines:
+            event.listen(engine, "before_cursor_execute", self._count)
 
     def _count(self, *args: object) -> None:
         self.statements += 1

@@ -1,0 +1,133 @@
+"""Read statements, run the cheapest safe way for their engine.
+
+An indexed lookup in a local SQLite file takes microseconds; handing it to
+aiosqlite's worker thread and back costs about 150 µs a hop on this class of
+machine, and SQLAlchemy's async connection makes several hops per statement
+(check-out, execute, fetch, release): a millisecond for a lookup, more than
+the whole rest of a request. So for a SQLite *file* a read first runs on the
+event loop itself, through a synchronous connection to the same file, under
+two guards that keep a slow read from stalling every other request:
+
+* a time budget (``budget_s``, a few milliseconds), enforced by SQLite's
+  progress handler, which interrupts the statement when it runs past it;
+* no waiting for a lock (``timeout=0``): a file locked by a writer answers
+  "busy" at once instead of blocking the loop.
+
+A statement that is interrupted, or fails in any way, runs again on the
+async engine, off the loop, as every statement did before; that run's
+outcome (rows or the error) is the answer, so errors read exactly as they
+did. A statement that overran is sent straight to the async engine for the
+next minute. Any other database (PostgreSQL, MySQL, an in-memory SQLite,
+which a second connection could not see) always uses the async engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from cachetools import TTLCache
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql import Executable
+
+log = logging.getLogger(__name__)
+
+Rows = list[dict[str, Any]]
+
+# How many SQLite virtual-machine steps run between two looks at the clock.
+_STEPS_PER_CHECK = 1_000
+_SLOW_FOR_S = 60.0
+
+
+class SqlReads:
+    """Runs read-only statements against ``engine``'s database (see the module doc)."""
+
+    def __init__(self, engine: AsyncEngine, *, budget_s: float = 0.005) -> None:
+        self.engine = engine
+        self.budget_s = budget_s
+        self.inline: Engine | None = inline_engine(engine)
+        if self.inline is not None:
+            # The budget is the statement's own time in SQLite, from the moment it
+            # is sent (SQLAlchemy's first compile of a statement comes before).
+            event.listen(self.inline, "connect", self._watch)
+            event.listen(self.inline, "before_cursor_execute", self._start_clock)
+        self._limit = math.inf
+        self._slow: TTLCache[Executable, bool] = TTLCache(256, _SLOW_FOR_S)
+        self.inline_runs = 0  # statements answered on the loop
+        self.offloaded = 0  # statements answered by the async engine
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """The synchronous engines statements run through, for instrumentation
+        (SQLAlchemy's cursor events, OpenTelemetry's SQLAlchemy instrumentation)."""
+        own = self.engine.sync_engine
+        return (own,) if self.inline is None else (own, self.inline)
+
+    async def rows(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Rows:
+        """Every row of ``statement`` as a dict by column name."""
+        if self.inline is not None and statement not in self._slow:
+            try:
+                rows = self._inline(self.inline, statement, params)
+            except SQLAlchemyError as exc:
+                if isinstance(exc, DBAPIError) and _interrupted(exc):
+                    self._slow[statement] = True
+                    log.info(
+                        "a read ran past %.0f ms on the loop; off it for a while",
+                        self.budget_s * 1000,
+                    )
+            else:
+                self.inline_runs += 1
+                return rows
+        self.offloaded += 1
+        async with self.engine.connect() as connection:
+            result = await connection.execute(statement, dict(params or {}))
+            return [dict(row) for row in result.mappings()]
+
+    def _inline(
+        self, engine: Engine, statement: Executable, params: Mapping[str, Any] | None
+    ) -> Rows:
+        try:
+            with engine.connect() as connection:
+                result = connection.execute(statement, dict(params or {}))
+                return [dict(row) for row in result.mappings()]
+        finally:
+            self._limit = math.inf
+
+    def _watch(self, dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.set_progress_handler(self._overran, _STEPS_PER_CHECK)
+
+    def _start_clock(self, *_: object) -> None:
+        self._limit = time.perf_counter() + self.budget_s
+
+    def _overran(self) -> bool:
+        return time.perf_counter() > self._limit
+
+    async def aclose(self) -> None:
+        if self.inline is not None:
+            self.inline.dispose()
+
+
+def inline_engine(engine: AsyncEngine) -> Engine | None:
+    """A synchronous engine on the same SQLite file, or None where there is none to share."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if database in ("", ":memory:") or "mode=memory" in str(url):
+        return None
+    return create_engine(
+        url.set(drivername="sqlite+pysqlite"),
+        # Never wait on the loop for a writer's lock: "busy" at once, and the
+        # async engine (which waits, off the loop) answers instead.
+        connect_args={"timeout": 0},
+        isolation_level="AUTOCOMMIT",
+    )
+
+
+def _interrupted(exc: DBAPIError) -> bool:
+    return "interrupted" in str(exc.orig)

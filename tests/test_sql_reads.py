@@ -1,0 +1,84 @@
+"""SQLite file reads run on the loop, bounded; all others off it (gateway/sql_reads.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import column, select, table, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from gateway.sql_reads import SqlReads, inline_engine
+
+ROWS = table("t", column("k"), column("v"))
+
+
+@pytest.fixture
+async def reads(tmp_path: Path) -> AsyncIterator[SqlReads]:
+    path = tmp_path / "provider.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)")
+        db.executemany("INSERT INTO t VALUES (?, ?)", [(f"k{i}", i) for i in range(2_000)])
+    engine = create_async_engine(f"sqlite+aiosqlite:///{path}")
+    found = SqlReads(engine)
+    yield found
+    await found.aclose()
+    await engine.dispose()
+
+
+async def test_an_indexed_read_runs_on_the_loop(reads: SqlReads) -> None:
+    rows = await reads.rows(select(ROWS).where(ROWS.c.k.in_(["k1", "k2"])).order_by(ROWS.c.k))
+    assert rows == [{"k": "k1", "v": 1}, {"k": "k2", "v": 2}]
+    assert (reads.inline_runs, reads.offloaded) == (1, 0)
+
+
+async def test_a_read_past_its_budget_is_interrupted_and_answered_off_the_loop(
+    reads: SqlReads,
+) -> None:
+    reads.budget_s = 0.0  # every statement overruns at its first look at the clock
+    slow = text("SELECT count(*) AS n FROM t a, t b")  # 4 million rows to count
+    rows = await reads.rows(slow)
+    assert rows == [{"n": 4_000_000}]
+    assert (reads.inline_runs, reads.offloaded) == (0, 1)
+    # The same statement is not tried on the loop again for a while.
+    reads.budget_s = 10.0
+    await reads.rows(slow)
+    assert (reads.inline_runs, reads.offloaded) == (0, 2)
+
+
+async def test_a_file_locked_by_a_writer_is_read_off_the_loop_without_waiting(
+    reads: SqlReads, tmp_path: Path
+) -> None:
+    writer = sqlite3.connect(tmp_path / "provider.db", isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")  # no reader may start (rollback journal)
+    try:
+        inline = reads.inline
+        assert inline is not None
+        with pytest.raises(OperationalError, match="locked"), inline.connect() as connection:
+            connection.execute(text("SELECT 1 FROM t"))  # "busy" at once, no wait
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k7")) == [{"v": 7}]
+
+
+async def test_errors_are_the_async_engines_own(reads: SqlReads) -> None:
+    with pytest.raises(OperationalError, match="no such table"):
+        await reads.rows(text("SELECT * FROM missing"))
+    assert reads.offloaded == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite+aiosqlite://",
+        "sqlite+aiosqlite:///:memory:",
+        "sqlite+aiosqlite:///file:shared?mode=memory&cache=shared&uri=true",
+        "postgresql+asyncpg://postgres@127.0.0.1/test",
+    ],
+)
+def test_no_second_connection_where_it_could_not_see_the_same_data(url: str) -> None:
+    assert inline_engine(create_async_engine(url)) is None

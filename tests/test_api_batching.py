@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.engine import ExceptionContext
 from starlette.applications import Starlette
 
 from adapters.sql.source import SqlSource
@@ -59,8 +60,15 @@ def _counting(app: Starlette) -> Iterator[Counter[str]]:
         def count(*_: object, name: str = inner.name) -> None:
             counts[name] += 1
 
+        def interrupted(context: ExceptionContext, name: str = inner.name) -> None:
+            if "interrupted" in str(context.original_exception):
+                counts[name] -= 1
+
+        # Statements that answered (an inline read interrupted under load and
+        # answered off the loop is one; gateway/sql_reads.py).
         for engine in inner.reads.engines:
             event.listen(engine, "before_cursor_execute", count)
+            event.listen(engine, "handle_error", interrupted)
             engines.append((engine, count))
     try:
         yield counts

@@ -79,13 +79,20 @@ class CreditRecordType(Disclosing):
     withdrawal_reason: str | None = strawberry.field(
         description="Why, as the source or the decision says."
     )
-    details: list[RecordDetailType] = strawberry.field(
+
+    # Built only when selected: most queries ask for a record's title and dates.
+    @strawberry.field(
         description="Typed attributes declared by the catalogue item; nothing else is returned."
     )
-    corrections: list[RecordCorrectionType] = strawberry.field(
+    def details(self) -> list[RecordDetailType]:
+        return [_detail(d) for d in shown_details(self.disclosed_record)]
+
+    @strawberry.field(
         description="What upheld objections corrected, oldest first; `details` shows the "
         "corrected values."
     )
+    def corrections(self) -> list[RecordCorrectionType]:
+        return [_correction(c) for c in shown_corrections(self.disclosed_record)]
 
     @classmethod
     def shows(cls, fields: frozenset[str]) -> bool:
@@ -97,8 +104,6 @@ class CreditRecordType(Disclosing):
 
 def record_type(disclosed: Disclosed) -> CreditRecordType:
     record, decision = disclosed.record, disclosed.decision
-    details = [_detail(d) for d in shown_details(disclosed)]
-    corrections = [_correction(c) for c in shown_corrections(disclosed)]
     return CreditRecordType(
         disclosed_record=disclosed,
         id=strawberry.ID(record.id),
@@ -117,8 +122,6 @@ def record_type(disclosed: Disclosed) -> CreditRecordType:
         objected_on=None if record.objected_at is None else china_today(record.objected_at),
         withdrawn_on=record.withdrawn_on,
         withdrawal_reason=record.withdrawal_reason,
-        details=details,
-        corrections=corrections,
     )
 
 

@@ -11,6 +11,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionContext
 
 from gateway.config.settings import Limits
+from resolvers.compiled import compiled_execution
 from resolvers.document_checks import DocumentCache, DocumentChecks
 from resolvers.extensions import ErrorShaping, QueryLogging
 from resolvers.mutation import Mutation
@@ -27,8 +28,14 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
-def build_schema(limits: Limits | None = None, *, introspection: bool = True) -> strawberry.Schema:
+def build_schema(
+    limits: Limits | None = None, *, introspection: bool = True, compiled: bool = True
+) -> strawberry.Schema:
     """The gateway's schema; ``limits`` bound what one operation may ask for.
+
+    ``compiled=False`` runs every operation through graphql-core's generic
+    executor rather than a plan compiled per document where one can be
+    (resolvers/compiled.py); the differential test compares the two.
 
     ``introspection=False`` refuses ``__schema``/``__type`` queries, as a public
     production endpoint should (the schema is published as `schema.graphql`).
@@ -45,6 +52,7 @@ def build_schema(limits: Limits | None = None, *, introspection: bool = True) ->
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),
+        execution_context_class=compiled_execution() if compiled else None,
         extensions=[
             ErrorShaping,
             QueryLogging,

@@ -1,0 +1,242 @@
+"""Which operations get a compiled plan, and how a plan answers where resolvers fail.
+
+A small schema of its own has what the gateway's lacks: resolvers that
+raise, return null for a non-null field, wait, hand back errors inside
+lists, and an interface. Generated operations over it run through the
+compiled executor and the generic one, which must answer alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import parse
+from graphql.execution.collect_fields import FragmentDetails
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from resolvers.compiled import (
+    CompiledExecution,
+    compile_operation,
+    compiled_execution,
+)
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Leaf(Named):
+    id: int
+
+    @strawberry.field
+    def boom(self) -> str | None:
+        raise ValueError(f"boom {self.id}")
+
+    @strawberry.field
+    def strict_boom(self) -> str:
+        raise ValueError(f"strict boom {self.id}")
+
+    @strawberry.field
+    def missing(self) -> str:
+        return None  # type: ignore[return-value]
+
+    @strawberry.field
+    async def later(self) -> str | None:
+        await asyncio.sleep(0)
+        return f"later {self.id}"
+
+    @strawberry.field
+    async def later_boom(self) -> str:
+        await asyncio.sleep(0)
+        raise ValueError(f"later boom {self.id}")
+
+    @strawberry.field
+    def twice(self, times: int = 2) -> list[int]:
+        return [self.id] * times
+
+    @strawberry.field
+    def children(self) -> list[Leaf]:
+        return (
+            [Leaf(id=self.id * 10 + i, name=f"child {i}") for i in range(2)]
+            if self.id < 100
+            else []
+        )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def leaves(self, n: int = 3) -> list[Leaf]:
+        return [Leaf(id=i, name=f"leaf {i}") for i in range(n)]
+
+    @strawberry.field
+    def gaps(self) -> list[Leaf | None]:
+        return [Leaf(id=1, name="one"), None, ValueError("no leaf"), Leaf(id=3, name="three")]  # type: ignore[list-item]
+
+    @strawberry.field
+    async def one(self, id: int) -> Leaf | None:
+        await asyncio.sleep(0)
+        return Leaf(id=id, name=f"leaf {id}") if id >= 0 else None
+
+    @strawberry.field
+    def strict(self) -> Leaf:
+        return Leaf(id=9, name="nine")
+
+    @strawberry.field
+    def named(self) -> Named:
+        return Leaf(id=5, name="five")
+
+    @strawberry.field
+    async def awaited_items(self) -> list[int | None]:
+        async def item(i: int) -> int:
+            if i == 2:
+                raise ValueError("item two")
+            return i
+
+        return [item(i) for i in range(4)]  # type: ignore[misc]
+
+
+TOY = strawberry.Schema(query=Query)
+TOY_COMPILED = strawberry.Schema(query=Query, execution_context_class=compiled_execution())
+LEAF_FIELDS = [
+    "id",
+    "name",
+    "boom",
+    "strictBoom",
+    "missing",
+    "later",
+    "laterBoom",
+    "twice",
+    "__typename",
+]
+
+
+@st.composite
+def leaf_selection(draw: st.DrawFn) -> str:
+    fields = draw(st.lists(st.sampled_from(LEAF_FIELDS), min_size=1, max_size=5))
+    parts = [f"{draw(st.sampled_from(['', 'x: ', 'y: ']))}{f}" for f in fields]
+    if draw(st.booleans()):
+        parts.append(f"... on Leaf {{ {' '.join(parts)} }}")
+    return " ".join(parts)
+
+
+@st.composite
+def toy_operations(draw: st.DrawFn) -> str:
+    roots = [
+        lambda: f"leaves(n: {draw(st.integers(0, 4))}) {{ {draw(leaf_selection())} }}",
+        lambda: f"gaps {{ {draw(leaf_selection())} }}",
+        lambda: f"one(id: {draw(st.integers(-1, 2))}) {{ {draw(leaf_selection())} }}",
+        lambda: f"strict {{ {draw(leaf_selection())} }}",
+        lambda: "awaitedItems",
+        lambda: "named { name ... on Leaf { id } }",
+        lambda: f"leaves(n: 2) {{ children {{ {draw(leaf_selection())} children {{ id }} }} }}",
+    ]
+    chosen = draw(st.lists(st.sampled_from(range(len(roots))), min_size=1, max_size=4))
+    body = " ".join(f"r{i}: {roots[k]()}" for i, k in enumerate(chosen))
+    if draw(st.booleans()):
+        body += " __typename"
+    return f"{{ {body} }}"
+
+
+async def _answer(schema: strawberry.Schema, query: str) -> tuple[Any, list[str]]:
+    result = await schema.execute(query)
+    errors = sorted(json.dumps(e.formatted, sort_keys=True) for e in result.errors or ())
+    return result.data, errors
+
+
+# When a non-null error nulls the data, graphql-core (either path) leaves the
+# list items of `awaitedItems` unawaited; collected here, they are this test's.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
+@settings(max_examples=300, deadline=None)
+@given(query=toy_operations())
+def test_failing_resolvers_null_and_report_alike(query: str) -> None:
+    async def both() -> None:
+        assert await _answer(TOY_COMPILED, query) == await _answer(TOY, query)
+
+    asyncio.run(both())
+    gc.collect()
+
+
+def test_a_plan_answers_partial_data_with_paths() -> None:
+    query = "{ gaps { id boom } strict { id missing } }"
+    data, errors = asyncio.run(_answer(TOY_COMPILED, query))
+    # `strict` is non-null and `missing` is null: the error nulls the whole data.
+    assert data is None
+    paths = [json.loads(e)["path"] for e in errors]
+    assert ["strict", "missing"] in paths
+    assert ["gaps", 2] in paths
+    assert ["gaps", 0, "boom"] in paths
+    assert _compiled(TOY_COMPILED, query)
+
+
+def _compiled(schema: strawberry.Schema, query: str) -> bool:
+    """Whether the schema's executor ran ``query`` from a plan."""
+    executor: type[CompiledExecution] = schema.execution_context_class  # type: ignore[assignment]
+    for operation, plan in executor.plans.values():
+        if operation.loc is not None and operation.loc.source.body == query:
+            return plan is not None
+    raise AssertionError("the operation never reached the executor")
+
+
+def _plan(query: str) -> Any:
+    document = parse(query)
+    operation = document.definitions[0]
+    fragments = {
+        d.name.value: FragmentDetails(d)
+        for d in document.definitions[1:]
+        if hasattr(d, "type_condition")
+    }
+    return compile_operation(TOY._schema, operation, fragments)  # type: ignore[arg-type]
+
+
+def test_a_plain_query_is_planned_with_its_keys_merged_in_order() -> None:
+    plan = _plan(
+        "{ a: leaves { id } leaves { name } a: leaves { name } ...F } "
+        "fragment F on Query { strict { id } }"
+    )
+    assert [f.key for f in plan.fields] == ["a", "leaves", "strict"]
+    merged = plan.fields[0]
+    assert len(merged.nodes) == 2
+    inner = merged.completion.inner.inner.inner  # [Leaf!]!
+    assert [f.key for f in inner.fields] == ["id", "name"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ leaves @include(if: true) { id } }",
+        "{ leaves { id @skip(if: false) } }",
+        "query Q @deprecated { leaves { id } }",
+        "{ named { name } }",  # an interface
+        "{ __schema { queryType { name } } }",
+        "{ leaves { ...F } } fragment F on Leaf @include(if: true) { id }",
+        "mutation { leaves { id } }",
+    ],
+)
+def test_anything_else_is_left_to_the_generic_executor(query: str) -> None:
+    assert _plan(query) is None
+
+
+def test_a_fragment_spread_many_times_is_planned_once_per_place() -> None:
+    assert _plan("{ leaves { ...F ...F id } } fragment F on Leaf { id name }") is not None
+
+
+def test_an_operation_that_expands_past_the_cap_is_not_planned() -> None:
+    # Each fragment spreads the one below twice: 12 levels expand to 2**12 fields.
+    fragments = ["fragment F0 on Leaf { id }"]
+    for i in range(1, 12):
+        fragments.append(
+            f"fragment F{i} on Leaf "
+            f"{{ a: children {{ ...F{i - 1} }} b: children {{ ...F{i - 1} }} }}"
+        )
+    assert _plan("{ leaves { ...F11 } } " + " ".join(fragments)) is None
+    assert _plan("{ leaves { ...F3 } } " + " ".join(fragments[:4])) is not None

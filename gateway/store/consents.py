@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.sql_reads import SqlReads
@@ -91,7 +91,7 @@ class Consents:
         wanted = list(set(ids))
         if not wanted:
             return {}
-        rows = await self.reads.rows(select(consents).where(consents.c.id.in_(wanted)))
+        rows = await self.reads.rows(_CONSENTS_BY_ID, {"ids": wanted})
         return {row["id"]: _consent(row) for row in rows}
 
     async def for_subject(self, code: str) -> list[StoredConsent]:
@@ -138,3 +138,7 @@ def _consent(row: object) -> StoredConsent:
         created_at=utc(values["created_at"]),
         revoked_at=None if values["revoked_at"] is None else utc(values["revoked_at"]),
     )
+
+
+# One statement object for every read (see gateway/store/marks.py).
+_CONSENTS_BY_ID = select(consents).where(consents.c.id.in_(bindparam("ids", expanding=True)))

@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from cachetools import TTLCache
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.domain import ListKind
@@ -118,8 +118,7 @@ class RecordMarks:
 
     async def _read(self, codes: Sequence[str]) -> dict[str, tuple[RecordMark, ...]]:
         found: dict[str, list[RecordMark]] = {code: [] for code in codes}
-        query = select(record_marks).where(record_marks.c.subject_code.in_(list(found)))
-        for row in await self.reads.rows(query):
+        for row in await self.reads.rows(_MARKS_OF, {"codes": list(found)}):
             found[row["subject_code"]].append(
                 RecordMark(
                     subject_code=row["subject_code"],
@@ -133,3 +132,10 @@ class RecordMarks:
                 )
             )
         return {code: tuple(marks) for code, marks in found.items()}
+
+
+# One statement object for every read: SQLAlchemy compiles it once, and
+# SqlReads remembers it if it ever overruns its budget on the loop.
+_MARKS_OF = select(record_marks).where(
+    record_marks.c.subject_code.in_(bindparam("codes", expanding=True))
+)

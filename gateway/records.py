@@ -11,10 +11,11 @@ from __future__ import annotations
 import calendar
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import overload
 
 from gateway.codes import InvalidCode, parse_code
 from gateway.config.catalogue import Catalogue, CatalogueItem, DetailField, Period, PeriodStart
@@ -57,6 +58,60 @@ class Correction:
     on: date
 
 
+class Details(Sequence[Detail]):
+    """A record's details as the catalogue declares them, typed when first read.
+
+    Most answers show no detail at all, so a record does not type its values
+    until something looks at them; then once. Equal to, and hashed as, the
+    tuple of the same details.
+    """
+
+    __slots__ = ("_fields", "_raw", "_typed")
+
+    def __init__(self, fields: tuple[DetailField, ...], raw: Mapping[str, DetailValue]) -> None:
+        self._fields = fields
+        self._raw = raw
+        self._typed: tuple[Detail, ...] | None = None
+
+    def typed(self) -> tuple[Detail, ...]:
+        typed = self._typed
+        if typed is None:
+            typed = self._typed = _details(self._fields, self._raw)
+            self._raw = _NO_VALUES  # typed: the raw values are no longer needed
+        return typed
+
+    def __iter__(self) -> Iterator[Detail]:
+        return iter(self.typed())
+
+    def __len__(self) -> int:
+        return len(self.typed())
+
+    @overload
+    def __getitem__(self, index: int) -> Detail: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Detail, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Detail | tuple[Detail, ...]:
+        return self.typed()[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Details):
+            return self.typed() == other.typed()
+        if isinstance(other, tuple):
+            return self.typed() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.typed())
+
+    def __repr__(self) -> str:
+        return repr(self.typed())
+
+
+_NO_VALUES: Mapping[str, DetailValue] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class CreditRecord:
     """One normalised fact about one subject from one source."""
@@ -71,7 +126,7 @@ class CreditRecord:
     decided_on: date | None
     ended_on: date | None
     disclosure_until: date | None
-    details: tuple[Detail, ...]
+    details: Sequence[Detail]
     subject_name: str | None = None
     subject_kind: SubjectKind | None = None
     # The gateway's own marks, merged in by the record-state stage.
@@ -153,7 +208,7 @@ class Normaliser:
             decided_on=raw.decided_on,
             ended_on=raw.ended_on,
             disclosure_until=disclosure_until(item, raw),
-            details=_details(fields, raw.details),
+            details=Details(fields, raw.details),
             subject_name=raw.subject_name,
             subject_kind=raw.subject_kind,
             responsible=raw.responsible,

@@ -19,7 +19,7 @@ def shown_details(disclosed: Disclosed) -> tuple[Detail, ...]:
     them (003 art. 18)."""
     details = disclosed.record.details
     if not disclosed.decision.redact_sensitive:
-        return details
+        return tuple(details)
     return tuple(d for d in details if not d.sensitive_financial)
 
 

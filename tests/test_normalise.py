@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+import gateway.records as records_module
 from gateway.config.catalogue import Catalogue, DetailField, Period, PeriodStart
 from gateway.domain import Category, DetailType, Openness, Provenance, RawRecord, SubjectKind
 from gateway.records import Normaliser, add_period, disclosure_until
@@ -236,3 +237,26 @@ def test_a_forbidden_field_the_catalogue_declares_is_still_dropped() -> None:
     record = Normaliser(Catalogue({"PENALTY": declared})).normalise(raw, Provenance.PUBLIC_CREDIT)
     assert record is not None
     assert [(d.key, d.value) for d in record.details] == [("note", "n")]
+
+
+def test_details_are_typed_when_first_read_then_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+    real = records_module.typed_value
+
+    def counting(kind: DetailType, value: object) -> object:
+        calls.append(value)
+        return real(kind, value)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(records_module, "typed_value", counting)
+    record = Normaliser(Catalogue({"PENALTY": PENALTY})).normalise(
+        _raw(amount="5000.50", note="n"), Provenance.PUBLIC_CREDIT
+    )
+    assert record is not None
+    assert calls == []  # a record shown without its details never types them
+    typed = tuple(record.details)
+    assert [(d.key, d.value) for d in typed] == [("amount", 5000.5), ("note", "n")]
+    assert len(calls) == 2
+    assert (record.details == typed, hash(record.details) == hash(typed)) == (True, True)
+    assert (len(record.details), record.details[0].key) == (2, "amount")
+    assert len(calls) == 2  # typed once
+    assert replace(record, details=typed) == record

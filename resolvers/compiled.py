@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from enum import Enum
 from operator import attrgetter
 from typing import Any, ClassVar, TypeAlias
 
@@ -116,6 +118,11 @@ class FieldPlan:
     completion: Completion
     # ``__typename``: the parent type's name, whatever the object.
     typename: str | None = None
+    # The scalar or enum type of an attribute completed as one (``read`` set).
+    scalar: GraphQLLeafType | None = None
+    non_null: bool = False
+    # The Python types such an attribute's value may take and be coerced directly.
+    plain: frozenset[type] = frozenset()
 
 
 class NotPlain(Exception):
@@ -191,6 +198,10 @@ class _Compiler:
             raise NotPlain
         resolve = definition.resolve
         basic = bool(getattr(resolve, "_is_default", False))
+        read = _attribute_read(definition) if basic else None
+        completion = self._completion(definition.type, nodes)
+        non_null = isinstance(completion, NonNull)
+        leaf = completion.inner if isinstance(completion, NonNull) else completion
         return FieldPlan(
             key=key,
             name=name,
@@ -200,10 +211,13 @@ class _Compiler:
             details=[FieldDetails(node, None) for node in nodes],
             resolve=resolve,
             basic=basic,
-            read=_attribute_read(definition) if basic else None,
+            read=read,
             has_arguments=bool(definition.args or nodes[0].arguments),
-            completion=self._completion(definition.type, nodes),
+            completion=completion,
             typename=parent.name if name == "__typename" else None,
+            scalar=leaf.type if read is not None and isinstance(leaf, Leaf) else None,
+            non_null=non_null,
+            plain=_plain_types(leaf.type) if isinstance(leaf, Leaf) else frozenset(),
         )
 
     def _completion(self, type_: GraphQLOutputType, nodes: list[FieldNode]) -> Completion:
@@ -278,6 +292,19 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         awaiting: list[str] = []
         try:
             for field in plan.fields:
+                scalar = field.scalar
+                if scalar is not None:
+                    # An attribute read as a scalar or enum: ``_field`` inlined, its
+                    # path made only for an error.
+                    value = field.read(source)  # type: ignore[misc]
+                    if value is not None and type(value) in field.plain:
+                        coerced = scalar.coerce_output_value(value)
+                        if coerced is not None and coerced is not Undefined:
+                            results[field.key] = coerced
+                            continue
+                    elif value is None and not field.non_null:
+                        results[field.key] = None
+                        continue
                 result = self._field(field, source, Path(path, field.key, plan.type.name))
                 results[field.key] = result
                 if is_awaitable(result):
@@ -482,6 +509,21 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             if not is_type_of:
                 raise _invalid(type_, result, field)
         return self._fields(plan, result, path)
+
+
+# Values that are neither awaitable nor exceptions: their completion is the
+# scalar's coercion, with nothing else to check.
+_PLAIN = frozenset({str, int, float, bool, date})
+
+
+def _plain_types(type_: GraphQLLeafType) -> frozenset[type]:
+    """:data:`_PLAIN`, and for a strawberry enum its Python enum (neither awaitable
+    nor an exception)."""
+    definition = type_.extensions.get("strawberry-definition")
+    enum = getattr(definition, "wrapped_cls", None)
+    if isinstance(enum, type) and issubclass(enum, Enum) and not issubclass(enum, Exception):
+        return _PLAIN | {enum}
+    return _PLAIN
 
 
 def _attribute_read(definition: GraphQLField) -> Callable[[Any], Any] | None:

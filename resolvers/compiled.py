@@ -295,16 +295,20 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
                 scalar = field.scalar
                 if scalar is not None:
                     # An attribute read as a scalar or enum: ``_field`` inlined, its
-                    # path made only for an error.
-                    value = field.read(source)  # type: ignore[misc]
-                    if value is not None and type(value) in field.plain:
-                        coerced = scalar.coerce_output_value(value)
-                        if coerced is not None and coerced is not Undefined:
-                            results[field.key] = coerced
-                            continue
-                    elif value is None and not field.non_null:
-                        results[field.key] = None
-                        continue
+                    # path made only for an error, which ``_field`` reports.
+                    try:
+                        value = field.read(source)  # type: ignore[misc]
+                        if value is None:
+                            if not field.non_null:
+                                results[field.key] = None
+                                continue
+                        elif type(value) in field.plain:
+                            coerced = scalar.coerce_output_value(value)
+                            if coerced is not None and coerced is not Undefined:
+                                results[field.key] = coerced
+                                continue
+                    except Exception:
+                        pass
                 result = self._field(field, source, Path(path, field.key, plan.type.name))
                 results[field.key] = result
                 if is_awaitable(result):

@@ -35,6 +35,9 @@ class Named:
 @strawberry.type
 class Leaf(Named):
     id: int
+    # Attributes that break their types: null for a non-null scalar, a float for an Int.
+    absent: str = None  # type: ignore[assignment]
+    ratio: int = 0.5  # type: ignore[assignment]
 
     @strawberry.field
     def boom(self) -> str | None:
@@ -108,6 +111,8 @@ TOY = strawberry.Schema(query=Query)
 TOY_COMPILED = strawberry.Schema(query=Query, execution_context_class=compiled_execution())
 LEAF_FIELDS = [
     "id",
+    "absent",
+    "ratio",
     "name",
     "boom",
     "strictBoom",

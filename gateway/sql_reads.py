@@ -17,8 +17,9 @@ A statement that is interrupted, or fails in any way, runs again on the
 async engine, off the loop, as every statement did before; that run's
 outcome (rows or the error) is the answer, so errors read exactly as they
 did. A statement object that overran is sent straight to the async engine
-for the next minute (the SQL sources reuse theirs; a statement built afresh
-per call, as the store's are, is tried on the loop each time). Any other
+for the next minute (the SQL sources, and the store's marks and consents
+reads, reuse theirs; a statement built afresh per call is tried on the loop
+each time). Any other
 database (PostgreSQL, MySQL, an in-memory SQLite, which a second connection
 could not see) always uses the async engine.
 """

@@ -11,8 +11,8 @@ the same arguments and resolve infos where they take one, asks every object
 type's ``is_type_of`` (so disclosure is recorded by the one mechanism of
 resolvers/disclosure.py), and handles errors with graphql-core's own
 ``handle_field_error``: nulls, partial data and error paths are the generic
-executor's. Anything else (mutations, directives, fragments on interfaces,
-middleware, an abort signal) runs through the generic executor.
+executor's. Anything else (mutations, directives, a field of an interface or
+union type, middleware, an abort signal) runs through the generic executor.
 
 ``tests/resolvers/test_compiled_differential.py`` runs generated queries over
 random data and viewers through both paths and compares the whole response
@@ -56,6 +56,7 @@ from graphql.execution.collect_fields import (
     does_fragment_condition_match,
     get_field_entry_key,
 )
+from graphql.execution.executor import collect_iterator_awaitables
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -109,10 +110,8 @@ class FieldPlan:
     nodes: list[FieldNode]
     details: list[FieldDetails]
     resolve: Callable[..., Any] | None
-    # strawberry's resolver for a field with no resolver of its own: it reads
-    # the attribute and takes neither info nor arguments.
-    basic: bool
-    # That read itself, without strawberry's call chain around it.
+    # For a field strawberry resolves by reading an attribute (no resolver, no
+    # extension, no permission): that read, without strawberry's call chain.
     read: Callable[[Any], Any] | None
     has_arguments: bool
     completion: Completion
@@ -197,8 +196,7 @@ class _Compiler:
         if definition is None:
             raise NotPlain
         resolve = definition.resolve
-        basic = bool(getattr(resolve, "_is_default", False))
-        read = _attribute_read(definition) if basic else None
+        read = _attribute_read(definition)
         completion = self._completion(definition.type, nodes)
         non_null = isinstance(completion, NonNull)
         leaf = completion.inner if isinstance(completion, NonNull) else completion
@@ -210,7 +208,6 @@ class _Compiler:
             nodes=nodes,
             details=[FieldDetails(node, None) for node in nodes],
             resolve=resolve,
-            basic=basic,
             read=read,
             has_arguments=bool(definition.args or nodes[0].arguments),
             completion=completion,
@@ -232,6 +229,9 @@ class _Compiler:
         raise NotPlain  # an interface or a union
 
 
+_Plans: TypeAlias = LRUCache[tuple[int, int], tuple[OperationDefinitionNode, "ObjectPlan | None"]]
+
+
 class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
     """strawberry's executor, running a cached plan where the operation has one.
 
@@ -239,10 +239,12 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
     docstring, minus the work the plan has already done.
     """
 
-    plans: ClassVar[LRUCache[int, tuple[OperationDefinitionNode, ObjectPlan | None]]]
+    # Plans by schema and operation; each entry holds its operation, so its id is
+    # not reused while cached. compiled_execution() gives each schema its own.
+    plans: ClassVar[_Plans] = LRUCache(maxsize=1024)
 
     def execute_operation(self, serially: bool | None = None) -> Any:
-        plan = self._plan()
+        plan = None if serially else self._plan()
         if plan is None:
             return super().execute_operation(serially)
         try:
@@ -277,12 +279,11 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             or not self.error_propagation
         ):
             return None
-        operation = self.operation
-        cached = self.plans.get(id(operation))
-        # The entry holds the operation, so its id is not reused while cached.
+        operation, key = self.operation, (id(self.schema), id(self.operation))
+        cached = self.plans.get(key)
         if cached is None or cached[0] is not operation:
             plan = compile_operation(self.schema, operation, self.fragments)
-            self.plans[id(operation)] = cached = (operation, plan)
+            self.plans[key] = cached = (operation, plan)
         return cached[1]
 
     def _fields(self, plan: ObjectPlan, source: Any, path: Path | None) -> Any:
@@ -292,24 +293,10 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         awaiting: list[str] = []
         try:
             for field in plan.fields:
-                scalar = field.scalar
-                if scalar is not None:
-                    # An attribute read as a scalar or enum: ``_field`` inlined, its
-                    # path made only for an error, which ``_field`` reports.
-                    try:
-                        value = field.read(source)  # type: ignore[misc]
-                        if value is None:
-                            if not field.non_null:
-                                results[field.key] = None
-                                continue
-                        elif type(value) in field.plain:
-                            coerced = scalar.coerce_output_value(value)
-                            if coerced is not None and coerced is not Undefined:
-                                results[field.key] = coerced
-                                continue
-                    except Exception:
-                        pass
-                result = self._field(field, source, Path(path, field.key, plan.type.name))
+                if field.scalar is not None:
+                    result = self._scalar(field, source, path)
+                else:
+                    result = self._field(field, source, Path(path, field.key, plan.type.name))
                 results[field.key] = result
                 if is_awaitable(result):
                     awaiting.append(field.key)
@@ -330,6 +317,31 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
+    def _scalar(self, field: FieldPlan, source: Any, path: Path | None) -> Any:
+        """``execute_field`` for an attribute completed as a scalar or enum: read
+        once, coerced at once when its value is plainly of a type the scalar takes,
+        and its path built only when something else is to be done."""
+        scalar, read = field.scalar, field.read
+        if scalar is None or read is None:  # not such a field: never planned so
+            return self._field(field, source, Path(path, field.key, field.parent.name))
+        try:
+            value = read(source)
+        except Exception as raw_error:
+            here = Path(path, field.key, field.parent.name)
+            self.handle_field_error(raw_error, field.definition.type, field.details, here)
+            return None
+        if value is None:
+            if not field.non_null:
+                return None
+        elif type(value) in field.plain:
+            try:
+                return self.complete_leaf_value(scalar, value)
+            except Exception as raw_error:
+                here = Path(path, field.key, field.parent.name)
+                self.handle_field_error(raw_error, field.definition.type, field.details, here)
+                return None
+        return self._resolved(field, None, Path(path, field.key, field.parent.name), value)
+
     def _field(self, field: FieldPlan, source: Any, path: Path) -> Any:
         """``execute_field``."""
         info: Info | None = None
@@ -338,8 +350,6 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
                 result: Any = field.read(source)
             elif field.typename is not None:
                 result = field.typename
-            elif field.basic and field.resolve is not None:
-                result = field.resolve(source, None)
             else:
                 info = self._info(field, path)
                 args = (
@@ -354,6 +364,14 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
                     else {}
                 )
                 result = (field.resolve or self.field_resolver)(source, info, **args)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field.definition.type, field.details, path)
+            return None
+        return self._resolved(field, info, path, result)
+
+    def _resolved(self, field: FieldPlan, info: Info | None, path: Path, result: Any) -> Any:
+        """The rest of ``execute_field``, once the field's value is in hand."""
+        try:
             if self.is_awaitable(result):
                 return self._await_field(field, info, path, result)
             completed = self._complete(field.completion, field, info, path, result)
@@ -365,7 +383,8 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         return completed
 
     def _info(self, field: FieldPlan, path: Path) -> Info:
-        return self.build_resolve_info(field.definition, field.nodes, field.parent, path)
+        # A list of its own, as graphql-core gives each field's info.
+        return self.build_resolve_info(field.definition, list(field.nodes), field.parent, path)
 
     async def _await_field(
         self, field: FieldPlan, info: Info | None, path: Path, result: Any
@@ -456,7 +475,7 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         except Exception:
             # A non-null item failed: settle what was started, as graphql-core does.
             pending = [completed[i] for i in awaiting]
-            pending.extend(v for v in iterator if is_awaitable(v))
+            pending.extend(collect_iterator_awaitables(iterator, is_awaitable))
             if pending:
                 self.settle_in_background(pending)
             raise
@@ -464,6 +483,9 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
             return completed
 
         async def get_completed() -> list[Any]:
+            if len(awaiting) == 1:
+                completed[awaiting[0]] = await completed[awaiting[0]]
+                return completed
             values = await gather_with_cancel(*(completed[i] for i in awaiting))
             for i, value in zip(awaiting, values, strict=True):
                 completed[i] = value
@@ -531,10 +553,22 @@ def _plain_types(type_: GraphQLLeafType) -> frozenset[type]:
 
 
 def _attribute_read(definition: GraphQLField) -> Callable[[Any], Any] | None:
-    """What strawberry's resolver of a field without one reads, as one call:
-    ``StrawberryField.get_result`` gives ``default_resolver(source, python_name)``."""
+    """What strawberry's resolver reads for a field that is only an attribute, as
+    one call; None for any other field.
+
+    Only strawberry's ``_get_basic_result`` is that read (a field with no resolver,
+    no extension, no permission class and no exception handler), and only while
+    ``StrawberryField.get_result`` gives ``default_resolver(source, python_name)``.
+    """
+    resolve = definition.resolve
     field = definition.extensions.get("strawberry-definition")
-    if not isinstance(field, StrawberryField) or field.base_resolver is not None:
+    if (
+        getattr(resolve, "__name__", None) != "_get_basic_result"
+        or not getattr(resolve, "_is_default", False)
+        or not isinstance(field, StrawberryField)
+        or not field.is_basic_field
+        or type(field).get_result is not StrawberryField.get_result
+    ):
         return None
     name, read = field.python_name, field.default_resolver
     if read is getattr:

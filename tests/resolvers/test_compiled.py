@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, ClassVar
 
 import pytest
 import strawberry
@@ -19,6 +20,8 @@ from graphql import parse
 from graphql.execution.collect_fields import FragmentDetails
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strawberry.extensions import FieldExtension
+from strawberry.permission import BasePermission
 
 from resolvers.compiled import (
     CompiledExecution,
@@ -32,12 +35,73 @@ class Named:
     name: str
 
 
+class Deny(BasePermission):
+    message = "denied"
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
+class Upper(FieldExtension):
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        return str(next_(source, info, **kwargs)).upper()
+
+
+class Row:
+    """Not a strawberry object: its `flaky` fails on the first read, `when` is a datetime."""
+
+    reads: ClassVar[list[str]] = []
+
+    def __init__(self, id: int) -> None:
+        self.id = id
+        self._read = False
+
+    @property
+    def flaky(self) -> str:
+        Row.reads.append(f"flaky {self.id}")
+        if not self._read:
+            self._read = True
+            raise ValueError(f"first read of {self.id} fails")
+        return "ok"
+
+    @property
+    def when(self) -> datetime:
+        Row.reads.append(f"when {self.id}")
+        return datetime(2026, 1, self.id + 1, tzinfo=UTC)
+
+
+@strawberry.type(name="Row")
+class RowType:
+    id: int
+    flaky: str | None
+    when: datetime
+
+
+class Closing:
+    """An iterator whose source fails after its first item."""
+
+    def __init__(self) -> None:
+        self.given = 0
+
+    def __iter__(self) -> Closing:
+        return self
+
+    def __next__(self) -> str | None:
+        self.given += 1
+        if self.given == 1:
+            return None
+        raise RuntimeError("cursor closed")
+
+
 @strawberry.type
 class Leaf(Named):
     id: int
     # Attributes that break their types: null for a non-null scalar, a float for an Int.
     absent: str = None  # type: ignore[assignment]
     ratio: int = 0.5  # type: ignore[assignment]
+    # Fields without a resolver that strawberry still wraps: no mere attribute reads.
+    secret: str = strawberry.field(default="s3cret", permission_classes=[Deny])
+    loud: str = strawberry.field(default="quiet", extensions=[Upper()])
 
     @strawberry.field
     def boom(self) -> str | None:
@@ -55,6 +119,11 @@ class Leaf(Named):
     async def later(self) -> str | None:
         await asyncio.sleep(0)
         return f"later {self.id}"
+
+    @strawberry.field
+    async def later_maybe(self) -> str | None:
+        await asyncio.sleep(0)
+        raise ValueError(f"later maybe {self.id}")
 
     @strawberry.field
     async def later_boom(self) -> str:
@@ -98,6 +167,23 @@ class Query:
         return Leaf(id=5, name="five")
 
     @strawberry.field
+    def rows(self) -> list[RowType]:
+        return [Row(i) for i in range(2)]  # type: ignore[misc]
+
+    @strawberry.field
+    def names(self) -> list[str] | None:
+        return Closing()  # type: ignore[return-value]
+
+    @strawberry.field
+    async def failing(self) -> str | None:
+        await asyncio.sleep(0)
+        raise ValueError("failing")
+
+    @strawberry.field
+    def single(self) -> list[Leaf]:
+        return [Leaf(id=7, name="seven")]
+
+    @strawberry.field
     async def awaited_items(self) -> list[int | None]:
         async def item(i: int) -> int:
             if i == 2:
@@ -113,11 +199,14 @@ LEAF_FIELDS = [
     "id",
     "absent",
     "ratio",
+    "secret",
+    "loud",
     "name",
     "boom",
     "strictBoom",
     "missing",
     "later",
+    "laterMaybe",
     "laterBoom",
     "twice",
     "__typename",
@@ -140,6 +229,9 @@ def toy_operations(draw: st.DrawFn) -> str:
         lambda: f"gaps {{ {draw(leaf_selection())} }}",
         lambda: f"one(id: {draw(st.integers(-1, 2))}) {{ {draw(leaf_selection())} }}",
         lambda: f"strict {{ {draw(leaf_selection())} }}",
+        lambda: f"single {{ {draw(leaf_selection())} }}",
+        lambda: "names",
+        lambda: "failing",
         lambda: "awaitedItems",
         lambda: "named { name ... on Leaf { id } }",
         lambda: f"leaves(n: 2) {{ children {{ {draw(leaf_selection())} children {{ id }} }} }}",
@@ -153,7 +245,8 @@ def toy_operations(draw: st.DrawFn) -> str:
 
 async def _answer(schema: strawberry.Schema, query: str) -> tuple[Any, list[str]]:
     result = await schema.execute(query)
-    errors = sorted(json.dumps(e.formatted, sort_keys=True) for e in result.errors or ())
+    # In the order reported: the toy's scheduling is deterministic.
+    errors = [json.dumps(e.formatted, sort_keys=True) for e in result.errors or ()]
     return result.data, errors
 
 
@@ -245,3 +338,34 @@ def test_an_operation_that_expands_past_the_cap_is_not_planned() -> None:
         )
     assert _plan("{ leaves { ...F11 } } " + " ".join(fragments)) is None
     assert _plan("{ leaves { ...F3 } } " + " ".join(fragments[:4])) is not None
+
+
+def test_an_attribute_is_read_once_whatever_becomes_of_its_value() -> None:
+    query = "{ rows { id flaky when } }"
+    answers = []
+    for schema in (TOY, TOY_COMPILED):
+        Row.reads.clear()
+        answers.append((asyncio.run(_answer(schema, query)), list(Row.reads)))
+    assert answers[0] == answers[1]
+    assert answers[1][1] == ["flaky 0", "when 0", "flaky 1", "when 1"]
+    assert _compiled(TOY_COMPILED, query)
+
+
+def test_fields_strawberry_wraps_are_not_read_as_attributes() -> None:
+    query = "{ strict { loud secret } }"
+    data, errors = asyncio.run(_answer(TOY_COMPILED, query))
+    assert asyncio.run(_answer(TOY, query)) == (data, errors)
+    assert data is None  # `secret` is non-null and denied
+    assert [json.loads(e)["message"] for e in errors] == ["denied"]
+    assert asyncio.run(_answer(TOY_COMPILED, "{ strict { loud } }"))[0] == {
+        "strict": {"loud": "QUIET"}
+    }
+
+
+def test_errors_come_in_the_generic_executors_order() -> None:
+    # One item of a list waiting, beside a waiting root field: graphql-core awaits a
+    # lone item directly, so its error is reported first.
+    query = "{ single { laterMaybe } failing }"
+    data, errors = asyncio.run(_answer(TOY_COMPILED, query))
+    assert asyncio.run(_answer(TOY, query)) == (data, errors)
+    assert [json.loads(e)["path"] for e in errors] == [["single", 0, "laterMaybe"], ["failing"]]

@@ -62,11 +62,12 @@ from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_ite
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
-# A plan is built only for operations this many fields long (fragments
-# expanded): compiling costs linear time in the plan, and a document that
-# reuses fragments could otherwise expand exponentially. Longer ones run
+# A plan is built only for operations of at most this many selections, counted
+# as compiling visits them (fragments expanded where they are spread): so
+# compiling costs at most that much work, where a document that spreads its
+# fragments widely would otherwise expand exponentially. Larger ones run
 # through the generic executor, whose limits apply as ever.
-MAX_PLANNED_FIELDS = 2_000
+MAX_PLANNED_SELECTIONS = 2_000
 
 Info: TypeAlias = GraphQLResolveInfo[Any]
 
@@ -147,7 +148,7 @@ class _Compiler:
     def __init__(self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDetails]) -> None:
         self.schema = schema
         self.fragments = fragments
-        self.planned = 0
+        self.visits = 0
 
     def object(self, type_: GraphQLObjectType, sets: Iterable[SelectionSetNode]) -> ObjectPlan:
         groups: dict[str, list[FieldNode]] = {}
@@ -165,6 +166,9 @@ class _Compiler:
     ) -> None:
         # As graphql-core's collect_fields, for selections without directives.
         for selection in selection_set.selections:
+            self.visits += 1
+            if self.visits > MAX_PLANNED_SELECTIONS:
+                raise NotPlain
             if selection.directives:
                 raise NotPlain
             if isinstance(selection, FieldNode):
@@ -186,9 +190,6 @@ class _Compiler:
                     self._collect(type_, fragment.definition.selection_set, groups, visited)
 
     def _field(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> FieldPlan:
-        self.planned += 1
-        if self.planned > MAX_PLANNED_FIELDS:
-            raise NotPlain
         name = nodes[0].name.value
         if name.startswith("__") and name != "__typename":
             raise NotPlain  # introspection

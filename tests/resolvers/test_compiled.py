@@ -369,3 +369,14 @@ def test_errors_come_in_the_generic_executors_order() -> None:
     data, errors = asyncio.run(_answer(TOY_COMPILED, query))
     assert asyncio.run(_answer(TOY, query)) == (data, errors)
     assert [json.loads(e)["path"] for e in errors] == [["single", 0, "laterMaybe"], ["failing"]]
+
+
+def test_compiling_stops_after_so_many_selections_however_few_fields_they_make() -> None:
+    # One wide fragment spread in many places: few planned fields, many visits.
+    fragment = "fragment F on Leaf { " + " ".join(f"i{i}: id" for i in range(100)) + " }"
+
+    def spread(places: int) -> str:
+        return "{ " + " ".join(f"p{j}: strict {{ ...F }}" for j in range(places)) + " } " + fragment
+
+    assert _plan(spread(10)) is not None
+    assert _plan(spread(30)) is None

@@ -27,6 +27,7 @@ from gateway.records import CreditRecord
 from gateway.store.store import Store
 from gateway.viewer import Viewer
 from gateway.visibility import AccessPlan, Disclosed, SubjectView, view_subject
+from resolvers.disclosure import nulled_positions, under
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ class Context:
         self.notices = list(notices)
         self.denials: list[GraphQLError] = []
         self.disclosures = Disclosures(viewer)
+        self._shown: list[tuple[Path | None, Iterable[Disclosed]]] = []
         # What each selection of a disclosing type shows (resolvers.disclosure).
         self.selections: dict[tuple[object, ...], object] = {}
         self._views: dict[str, SubjectView] = {}
@@ -125,9 +127,20 @@ class Context:
         with contextlib.suppress(KeyError):  # strawberry's clear of a key never loaded
             self.registrations.clear(code)
 
-    def disclose(self, shown: Iterable[Disclosed]) -> None:
-        """Note what the response carries, for the query log (resolvers.disclosure)."""
-        self.disclosures.add(shown)
+    def disclose(self, shown: Iterable[Disclosed], at: Path | None = None) -> None:
+        """Note what an object entering the response at ``at`` (its field's path)
+        carries, for the query log (resolvers.disclosure)."""
+        self._shown.append((at, shown))
+
+    def disclosed(self, data: object, errors: Sequence[GraphQLError]) -> Disclosures:
+        """What the answer ``data`` carries: what its objects noted, less those under
+        a position an error nulled (they were built, but did not leave)."""
+        nulled = nulled_positions(data, errors)
+        for at, shown in self._shown:
+            if not nulled or at is None or not under(at.as_list(), nulled):
+                self.disclosures.add(shown)
+        self._shown = []
+        return self.disclosures
 
     def deny_items(self, view: SubjectView, items: Sequence[str], path: Path) -> None:
         """Explain, with FORBIDDEN or CONSENT_REQUIRED, items asked for but closed to the viewer.

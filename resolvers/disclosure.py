@@ -4,22 +4,28 @@ No field reports what it returns. Every schema object that carries a
 subject's information is :class:`Disclosing`: it says which records each of
 its fields shows. graphql-core asks an object type's ``is_type_of`` once for
 every object it puts into the response, with the fields selected on it; the
-base class answers by noting what those fields show. So the query log lists
-exactly the items that left in this response, whichever field (present or
-future) carried them, and an object that is built but not returned logs
-nothing. A field an object does not name shows everything the object holds:
-a new field logs too much before it can log too little.
+base class answers by noting what those fields show, and where. An object
+that enters the response can still be nulled out of it afterwards, when one
+of its non-null fields fails; the log leaves out what was noted at or below
+a position an error nulled (:func:`nulled_positions`). So the query log lists
+the items that left in this response, whichever field (present or future)
+carried them, and an object that is built but not returned logs nothing. One
+case logs more: a list item nulled after it entered (its type's check is asked
+with the list field's path, which does not say which item). A field an object
+does not name shows everything the object holds: a new field logs too much
+before it can log too little.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from graphql import (
     BooleanValueNode,
     FieldNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLResolveInfo,
     InlineFragmentNode,
     SelectionNode,
@@ -56,7 +62,7 @@ class Disclosing:
             # Every object of a list shares its selection: worked out once per request.
             shown = context.selections[key] = cls.shows(selected_fields(info))
         if shown:
-            context.disclose(obj.disclosed(shown))
+            context.disclose(obj.disclosed(shown), info.path)
         return True
 
 
@@ -110,3 +116,37 @@ def _included(selection: SelectionNode, variables: dict[str, Any]) -> bool:
         if isinstance(value, bool) and value is (name == "skip"):
             return False
     return True
+
+
+Position = list[str | int]
+
+
+def nulled_positions(data: object, errors: Sequence[GraphQLError]) -> list[Position]:
+    """Where errors left a null in ``data``: each error's path, cut at the first
+    null along it (a non-null field's error nulls the nearest nullable parent)."""
+    nulled: list[Position] = []
+    for error in errors:
+        path = error.path
+        if path is None:
+            continue
+        value: Any = data
+        for depth, key in enumerate(path):
+            if value is None:
+                nulled.append(list(path[:depth]))
+                break
+            value = _step(value, key)
+        else:
+            if value is None:
+                nulled.append(list(path))
+    return nulled
+
+
+def under(path: Position, nulled: Sequence[Position]) -> bool:
+    """Whether ``path`` is at or below one of the ``nulled`` positions."""
+    return any(path[: len(position)] == position for position in nulled)
+
+
+def _step(value: Any, key: str | int) -> Any:
+    if isinstance(key, int):
+        return value[key] if isinstance(value, list) and 0 <= key < len(value) else None
+    return value.get(key) if isinstance(value, dict) else None

@@ -115,10 +115,13 @@ class QueryLogging(SchemaExtension):
         yield
         context = self.execution_context.context
         result = self.execution_context.result
-        if not isinstance(context, Context) or result is None or not context.disclosures:
+        if not isinstance(context, Context) or result is None:
+            return
+        disclosures = context.disclosed(result.data, result.errors or ())
+        if not disclosures:
             return
         try:
-            await context.services.store.query_log.append(context.disclosures.entries(context.now))
+            await context.services.store.query_log.append(disclosures.entries(context.now))
         except Exception:
             log.exception("query log append failed; withholding the response")
             result.data = None

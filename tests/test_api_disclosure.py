@@ -481,3 +481,19 @@ async def test_a_found_subject_logs_its_registration_whatever_is_selected(
     assert [(e.subject_code, e.items) for e in spy.take()] == [
         (PERSON.code, ("REGISTRATION_PERSON",))
     ]
+
+
+async def test_what_an_error_nulled_out_of_the_answer_is_not_logged(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig
+) -> None:
+    client, spy = logged
+    unit = viewers.gov(demo_config.auth)
+    query = '{ subject(code: "%s") { name records(first: %d) { totalCount } } }'
+    # `records` is non-null: its bad argument nulls the subject, name and all.
+    body = await client.query(query % (PERSON.code, 0), headers=unit)
+    assert body["data"] == {"subject": None}
+    assert [e["path"] for e in body["errors"]] == [["subject", "records"]]
+    assert spy.take() == []
+    body = await client.query(query % (PERSON.code, 5), headers=unit)
+    assert body["data"]["subject"]["name"] == PERSON.name
+    assert [e.subject_code for e in spy.take()] == [PERSON.code]

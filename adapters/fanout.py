@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-import inspect
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from adapters.deadline import DEADLINE
@@ -131,7 +131,7 @@ class SourceSet:
             if (request := _request(source, codes, items)) is not None
         ]
         answers = await asyncio.gather(
-            *(_guard(source, source.fetch(request), deadline) for source, request in asked)
+            *(_guard(source, partial(source.fetch, request), deadline) for source, request in asked)
         )
         outcome = FetchOutcome({code: [] for code in codes})
         for (source, _), answer in zip(asked, answers, strict=True):
@@ -153,7 +153,9 @@ class SourceSet:
         self, request: SearchRequest, *, deadline: float | None = None
     ) -> SearchOutcome:
         asked = [s for s in self.sources if s.capabilities().searchable]
-        answers = await asyncio.gather(*(_guard(s, s.search(request), deadline) for s in asked))
+        answers = await asyncio.gather(
+            *(_guard(s, partial(s.search, request), deadline) for s in asked)
+        )
         outcome = SearchOutcome([])
         runs: list[list[SubjectHit]] = []
         for answer in answers:
@@ -185,7 +187,8 @@ class SourceSet:
         """
         asked = [s for s in self.sources if s.capabilities().browsable & items]
         calls = [
-            _guard(s, s.entries(_entries_request(s, items, limit, after)), deadline) for s in asked
+            _guard(s, partial(s.entries, _entries_request(s, items, limit, after)), deadline)
+            for s in asked
         ]
         outcome = EntriesOutcome([])
         records: list[CreditRecord] = []
@@ -259,20 +262,20 @@ def _raw_key(raw: RawRecord) -> tuple[str, str]:
 
 
 async def _guard(
-    source: Source, call: Awaitable[T], deadline: float | None = None
+    source: Source, call: Callable[[], Awaitable[T]], deadline: float | None = None
 ) -> T | SourceError:
+    # ``call`` starts the source's call only here: a request cancelled before this
+    # runs leaves no call behind that nothing awaits.
     if deadline is not None and deadline - asyncio.get_running_loop().time() <= 0.01:
         # Too late to start: not the source's failure, so it costs no breaker count.
-        if inspect.iscoroutine(call):
-            call.close()
         return SourceTimeout(source.name, "the request's deadline passed before it was asked")
     token = DEADLINE.set(deadline)
     try:
         if deadline is None:
-            return await call
+            return await call()
         # The wrappers end their own attempts by the deadline; this is the backstop.
         async with asyncio.timeout_at(deadline + 0.02):
-            return await call
+            return await call()
     except TimeoutError:
         return SourceTimeout(source.name, "the request's deadline passed")
     except SourceError as exc:

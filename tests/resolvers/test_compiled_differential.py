@@ -14,7 +14,7 @@ import asyncio
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -86,7 +86,6 @@ class World:
     matters: list[str]
     compiled: Any
     generic: Any
-    plans_run: list[bool] = field(default_factory=list)
 
     @property
     def codes(self) -> list[str]:

@@ -117,18 +117,20 @@ class SourceSet:
         codes: Sequence[str],
         items: frozenset[str] | None = None,
         *,
+        details: bool = True,
         deadline: float | None = None,
     ) -> FetchOutcome:
         """Records of ``codes``, each source asked only for the ``items`` it serves.
 
-        A source that serves none of ``items`` is not asked at all. ``deadline``
-        (``loop.time()``) bounds each source's call with all its retries and
-        waits; a source still busy then is a SourceTimeout, the rest arrive.
+        A source that serves none of ``items`` is not asked at all. Without
+        ``details`` the records' details may be left out (the query shows none).
+        ``deadline`` (``loop.time()``) bounds each source's call with all its
+        retries and waits; a source still busy then is a SourceTimeout, the rest arrive.
         """
         asked = [
             (source, request)
             for source in self.sources
-            if (request := _request(source, codes, items)) is not None
+            if (request := _request(source, codes, items, details)) is not None
         ]
         answers = await asyncio.gather(
             *(_guard(source, partial(source.fetch, request), deadline) for source, request in asked)
@@ -222,15 +224,15 @@ class SourceSet:
 
 
 def _request(
-    source: Source, codes: Sequence[str], items: frozenset[str] | None
+    source: Source, codes: Sequence[str], items: frozenset[str] | None, details: bool
 ) -> FetchRequest | None:
     """What to ask ``source`` for, or None when it serves none of ``items``."""
     served = source.capabilities().items
     if items is None or served <= items:
         # Everything it has: one cache entry per subject, shared by every viewer.
-        return FetchRequest(tuple(codes))
+        return FetchRequest(tuple(codes), details=details)
     wanted = served & items
-    return FetchRequest(tuple(codes), wanted) if wanted else None
+    return FetchRequest(tuple(codes), wanted, details) if wanted else None
 
 
 def _entries_request(

@@ -20,11 +20,14 @@ class FetchRequest:
     """Records wanted for many subjects at once.
 
     ``items`` limits the answer to those catalogue items; ``None`` means every
-    item the source serves.
+    item the source serves. With ``details`` False the records' details are not
+    wanted (the query shows none): a source may leave them out, and one that
+    reads columns saves reading them.
     """
 
     codes: tuple[str, ...]
     items: frozenset[str] | None = None
+    details: bool = True
 
 
 @dataclass(frozen=True, slots=True)

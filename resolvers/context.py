@@ -56,6 +56,9 @@ class Context:
         self.registrations: DataLoader[str, Loaded | None] = DataLoader(
             load_fn=self._load_registrations
         )
+        # Whether this request's document may show a record's details; the
+        # sources read them only then (set from the document, resolvers.detail_reads).
+        self.details_shown = True
         self.source_errors: dict[str, SourceError] = {}
         self.notices = list(notices)
         self.denials: list[GraphQLError] = []
@@ -182,7 +185,12 @@ class Context:
         parsed = [self._parsed.get(code) or parse_code(code) for code in codes]
         services = self.services
         outcome, marks = await asyncio.gather(
-            services.sources.fetch(codes, self._items_to_ask(parsed), deadline=self.deadline),
+            services.sources.fetch(
+                codes,
+                self._items_to_ask(parsed),
+                details=self.details_shown,
+                deadline=self.deadline,
+            ),
             services.store.marks.for_subjects(codes),
         )
         self.note_failures(outcome.failures)
@@ -216,7 +224,9 @@ class Context:
             return [None] * len(codes)
         services = self.services
         outcome, marks = await asyncio.gather(
-            services.sources.fetch(codes, items, deadline=self.deadline),
+            services.sources.fetch(
+                codes, items, details=self.details_shown, deadline=self.deadline
+            ),
             services.store.marks.for_subjects(codes),
         )
         if outcome.failures:

@@ -5,8 +5,10 @@ fragment at every spread, so a 1.2 KB document of fragments that each spread
 the next twice costs 2^n. Here the token limit bounds parsing, then
 :func:`resolvers.operation_limits.check_document` (each fragment once)
 refuses anything too deep, wide, costly or cyclic, and only then does the
-full validation run, without "did you mean" suggestions. Parsed documents and
-their validation results are cached by query text.
+full validation run, without "did you mean" suggestions. Parsed documents,
+their validation results and whether they show details
+(:mod:`resolvers.detail_reads`, told to the request's context) are cached by
+query text.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from strawberry.extensions import SchemaExtension
 
 from gateway.config.settings import Limits
 from gateway.errors import ErrorCode
+from resolvers.context import Context
+from resolvers.detail_reads import shows_details
 from resolvers.operation_limits import OperationLimits, check_document
 
 
@@ -28,6 +32,7 @@ from resolvers.operation_limits import OperationLimits, check_document
 class CheckedDocument:
     document: DocumentNode
     validation: list[GraphQLError] | None = None
+    details_shown: bool | None = None  # resolvers.detail_reads, once validated
 
 
 class DocumentCache(LRUCache[str, CheckedDocument]):
@@ -91,6 +96,11 @@ class DocumentChecks(SchemaExtension):
                 )
                 self.checked.validation = [_coded(error) for error in found]
             errors = self.checked.validation
+        if not errors:
+            if self.checked.details_shown is None:
+                self.checked.details_shown = shows_details(schema, document)
+            if isinstance(context.context, Context):
+                context.context.details_shown = self.checked.details_shown
         # Setting the errors (even none) tells strawberry validation has run.
         context.pre_execution_errors = list(errors)
         yield

@@ -127,3 +127,53 @@ async def test_a_consented_batch_writes_one_log_entry_per_subject_disclosed(
         verification = await store.query_log.verify()
     assert verification.ok
     assert 0 < verification.checked <= len(codes)
+
+
+@contextmanager
+def _statements(app: Starlette, source: str) -> Iterator[list[str]]:
+    """The SQL text ``source``'s engine sends."""
+    sent: list[str] = []
+    (inner,) = (
+        found
+        for s in app.state.services.sources.sources
+        if (found := find(s, SqlSource)) is not None and found.name == source
+    )
+
+    def keep(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        sent.append(statement)
+
+    for engine in inner.reads.engines:
+        event.listen(engine, "before_cursor_execute", keep)
+    try:
+        yield sent
+    finally:
+        for engine in inner.reads.engines:
+            event.remove(engine, "before_cursor_execute", keep)
+
+
+RECORDS = "records {{ edges {{ node {{ id title decidedOn {details} }} }} }}"
+
+
+async def test_a_query_without_details_reads_no_detail_column(
+    demo_config: GatewayConfig, demo_data: Path
+) -> None:
+    # jyfw (business scope) is only ever a registration's detail; nbxh its id.
+    app = create_app(demo_config, clock=lambda: NOW)
+    codes = _codes(demo_data, 20)
+    lean = BATCH.replace("records { totalCount }", RECORDS.format(details=""))
+    full = BATCH.replace("records { totalCount }", RECORDS.format(details="details { key }"))
+    unit = viewers.gov(demo_config.auth)
+    async with serve(app) as client:
+        with _statements(app, "market_regulation") as sent:
+            without = await client.query(lean, {"codes": codes}, unit)
+            with_ = await client.query(full, {"codes": codes}, unit)
+    assert len(sent) == 2
+    assert ("jyfw" in sent[0], "nbxh" in sent[0]) == (False, True)
+    assert ("jyfw" in sent[1], "nbxh" in sent[1]) == (True, True)
+    assert "errors" not in without
+    assert "errors" not in with_
+    assert sum(len(s["records"]["edges"]) for s in without["data"]["subjects"]) > 20
+    for subject in with_["data"]["subjects"]:
+        for edge in subject["records"]["edges"]:
+            edge["node"].pop("details")
+    assert without == with_

@@ -98,6 +98,11 @@ class TableMapping:
     @property
     def columns(self) -> tuple[str, ...]:
         """Every column a record is read from, each once, in a stable order."""
+        return self.columns_for(details=True)
+
+    def columns_for(self, *, details: bool) -> tuple[str, ...]:
+        """The columns a record is read from, its detail columns only with ``details``
+        (a column that is also a key, a date or a party's is read either way)."""
         named = (
             self.code_column,
             self.id_column,
@@ -110,8 +115,8 @@ class TableMapping:
             self.withdrawal_reason_column,
             self.name_column,
             self.kind_column,
-            *self.details.values(),
             *(c for group in self.responsible for c in group.columns),
+            *(self.details.values() if details else ()),
         )
         return tuple(dict.fromkeys(c for c in named if c is not None))
 

@@ -18,8 +18,11 @@ from gateway.values import to_date, to_detail, to_text
 Cells = Mapping[str, object]  # a row's cells by source column name
 
 
-def subject_record(source: str, mapping: TableMapping, cells: Cells) -> RawRecord | None:
-    """The record about the row's own subject, or None when the row lacks its keys."""
+def subject_record(
+    source: str, mapping: TableMapping, cells: Cells, *, details: bool = True
+) -> RawRecord | None:
+    """The record about the row's own subject, or None when the row lacks its keys;
+    its details only with ``details`` (the cells then have no detail columns)."""
 
     def cell(name: str | None) -> object:
         return None if name is None else cells[name]
@@ -44,7 +47,11 @@ def subject_record(source: str, mapping: TableMapping, cells: Cells) -> RawRecor
         withdrawal_reason=to_text(cell(mapping.withdrawal_reason_column)),
         subject_name=to_text(cell(mapping.name_column)),
         subject_kind=kind(mapping, cell(mapping.kind_column)) if mapping.searchable else None,
-        details={key: to_detail(cells[name]) for key, name in mapping.details.items()},
+        details=(
+            {key: to_detail(cells[name]) for key, name in mapping.details.items()}
+            if details
+            else {}
+        ),
         responsible=tuple(dict.fromkeys(_named(mapping.responsible, cells))),
     )
 

@@ -6,7 +6,8 @@ more for each list whose entries name responsible persons by ID number, so a
 person's file shows the entries naming them (001 art. 26). Values keep the
 driver's types (see :mod:`adapters.sql.statements`); only Decimals become
 plain numbers here, and the catalogue's field types do the rest. A list's
-records can also be browsed across subjects (:meth:`SqlSource.entries`).
+records can also be browsed across subjects (:meth:`SqlSource.entries`). A
+fetch whose query shows no details reads no detail columns (issue 12, item 2).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class SqlSource:
         browsable: frozenset[str] = frozenset().union(*(m.subject_items for m in config.mappings))
         searchable = any(m.searchable for m in config.mappings)
         self._capabilities = Capabilities(items, searchable, browsable)
-        self._queries: dict[tuple[frozenset[str], frozenset[str]], RecordsQuery] = {}
+        self._queries: dict[tuple[frozenset[str], frozenset[str], bool], RecordsQuery] = {}
 
     @property
     def name(self) -> str:
@@ -76,11 +77,12 @@ class SqlSource:
         ]
         if not (subjects or persons) or not request.codes:
             return result
-        query = self._query(subjects, persons)
+        details = request.details
+        query = self._query(subjects, persons, details)
         own: list[RawRecord] = []
         theirs: list[RawRecord] = []
         for row in await self._run(query.statement, {"codes": list(request.codes)}):
-            mapping, record = self._record(query, row)
+            mapping, record = self._record(query, row, details=details)
             if record is None:
                 continue
             if row["side"] == RESPONSIBLE:
@@ -127,10 +129,12 @@ class SqlSource:
         await self.reads.aclose()
         await self.engine.dispose()
 
-    def _query(self, subjects: list[TableMapping], persons: list[TableMapping]) -> RecordsQuery:
-        key = (frozenset(m.name for m in subjects), frozenset(m.name for m in persons))
+    def _query(
+        self, subjects: list[TableMapping], persons: list[TableMapping], details: bool
+    ) -> RecordsQuery:
+        key = (frozenset(m.name for m in subjects), frozenset(m.name for m in persons), details)
         if key not in self._queries:
-            self._queries[key] = records_query(subjects, persons)
+            self._queries[key] = records_query(subjects, persons, details=details)
         return self._queries[key]
 
     async def _run(
@@ -148,8 +152,9 @@ class SqlSource:
             raise SourceRejected(self.name, type(exc).__name__) from exc
 
     def _record(
-        self, query: RecordsQuery, row: Mapping[str, object]
+        self, query: RecordsQuery, row: Mapping[str, object], *, details: bool = True
     ) -> tuple[TableMapping, RawRecord | None]:
         """The row's mapping and the record about the row's own subject (None without keys)."""
         mapping = self._by_name[str(row["mapping"])]
-        return mapping, subject_record(self.name, mapping, query.cells(mapping, row))
+        cells = query.cells(mapping, row)
+        return mapping, subject_record(self.name, mapping, cells, details=details)

@@ -85,13 +85,16 @@ class RecordsQuery:
 
 
 def records_query(
-    subjects: Sequence[TableMapping], responsible: Sequence[TableMapping] = ()
+    subjects: Sequence[TableMapping],
+    responsible: Sequence[TableMapping] = (),
+    *,
+    details: bool = True,
 ) -> RecordsQuery:
     """One statement, filtered by the expanding ``codes`` parameter: the rows of
     ``subjects`` about those codes, and the rows of ``responsible`` naming one
-    of them as a responsible person."""
+    of them as a responsible person; the detail columns only with ``details``."""
     mappings = list({m.name: m for m in (*subjects, *responsible)}.values())
-    slots = _slots(mappings)
+    slots = _slots(mappings, details=details)
     labels = _labels(mappings, slots)
     codes: BindParameter[Any] = bindparam("codes", expanding=True)
     branches = [
@@ -200,9 +203,11 @@ def _text_type(dialect: str) -> String:
     return mysql.CHAR(charset="utf8mb4") if dialect in ("mysql", "mariadb") else String()
 
 
-def _slots(mappings: Sequence[TableMapping]) -> dict[str, dict[str, str]]:
+def _slots(mappings: Sequence[TableMapping], *, details: bool = True) -> dict[str, dict[str, str]]:
     numbers = itertools.count()
-    return {m.name: {c: f"s{next(numbers)}" for c in m.columns} for m in mappings}
+    return {
+        m.name: {c: f"s{next(numbers)}" for c in m.columns_for(details=details)} for m in mappings
+    }
 
 
 def _labels(mappings: Sequence[TableMapping], slots: Mapping[str, Mapping[str, str]]) -> list[str]:

@@ -59,7 +59,8 @@ class CachingSource(Wrapper):
         self._hits, self._misses = self._hits + len(found), self._misses + len(missing)
         if missing:
             generation = self._generation
-            fetched = await self.inner.fetch(FetchRequest(missing, items))
+            # With details, whatever this request shows: an entry serves every query.
+            fetched = await self.inner.fetch(FetchRequest(missing, items, details=True))
             for code in missing:
                 found[code] = tuple(fetched.get(code, ()))
                 # Data fetched across an invalidate() may predate its write: don't keep it.

@@ -212,3 +212,25 @@ async def test_values_are_converted_once_to_the_declared_types(typed_provider: C
         assert value == expected
     assert details["tax_type"].value == "增值税"
     assert details["remark"].value is None
+
+
+async def test_a_fetch_without_details_reads_no_detail_column(provider: Counted) -> None:
+    sent: list[str] = []
+
+    def keep(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        sent.append(statement)
+
+    for engine in provider.source.reads.engines:
+        event.listen(engine, "before_cursor_execute", keep)
+    full = await provider.source.fetch(FetchRequest((fx.ACME, fx.BETA)))
+    lean = await provider.source.fetch(FetchRequest((fx.ACME, fx.BETA), details=False))
+    assert len(sent) == 2
+    # The fine and the legal representative are details only; the penalty's
+    # violation is its title too, the founding day its decision day: read either way.
+    columns = ("fkje", "fddbr", "wfxw", "clrq")
+    assert [c for c in columns if c in sent[0]] == ["fkje", "fddbr", "wfxw", "clrq"]
+    assert [c for c in columns if c in sent[1]] == ["wfxw", "clrq"]
+    assert any(r.details for records in full.values() for r in records)
+    assert {code: [replace(r, details={}) for r in records] for code, records in full.items()} == {
+        code: list(records) for code, records in lean.items()
+    }

@@ -38,6 +38,18 @@ async def test_hits_misses_and_hit_ratio() -> None:
     assert source.stats == CacheStats(hits=1, misses=1, size=1, maxsize=100, hit_ratio=0.5)
 
 
+async def test_entries_are_read_with_details_and_serve_a_query_without() -> None:
+    # An entry is shared by every query: what one shows no details of, the next may.
+    fake = FakeSource(RECORDS)
+    source, _ = caching(fake)
+
+    lean = await source.fetch(FetchRequest(("A",), details=False))
+    full = await source.fetch(FetchRequest(("A",)))
+
+    assert [r.details for r in fake.fetches] == [True]
+    assert lean == full
+
+
 async def test_hit_ratio_is_zero_before_any_lookup() -> None:
     source, _ = caching(FakeSource())
 

@@ -50,3 +50,13 @@ def test_invalid_codes_say_why(raw: str, reason: str) -> None:
     with pytest.raises(InvalidCode) as failure:
         parse_code(raw)
     assert reason in str(failure.value)
+
+
+def test_a_remembered_answer_is_the_same_answer() -> None:
+    # Valid codes are remembered; an invalid one fails every time, and a code
+    # padded past what is remembered is still read.
+    for _ in range(2):
+        assert parse_code("91350100M000100Y43").value == "91350100M000100Y43"
+        with pytest.raises(InvalidCode, match="check digit"):
+            parse_code("91350100M000100Y44")
+        assert parse_code(" " * 40 + "91350100m000100y43").value == "91350100M000100Y43"

@@ -101,7 +101,9 @@ def create_reference_app(config: GatewayConfig) -> Starlette:
     sources: list[Source] = []
 
     async def load(codes: list[str]) -> list[list[RawRecord]]:
-        answers = await asyncio.gather(*(s.fetch(FetchRequest(tuple(codes))) for s in sources))
+        # Its schema has no details, so it asks for none, as the gateway does here.
+        request = FetchRequest(tuple(codes), details=False)
+        answers = await asyncio.gather(*(s.fetch(request) for s in sources))
         return [[r for a in answers for r in a.get(code, ())] for code in codes]
 
     class View(GraphQL[dict[str, Any], None]):

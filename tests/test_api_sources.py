@@ -95,9 +95,11 @@ async def test_market_records_arrive_marked_with_their_provenance(
 
 
 async def test_three_slow_sources_are_asked_at_once(demo_config: GatewayConfig) -> None:
-    # Three bureaus of 100 ms each: asked one after another they would need 300 ms.
+    # Three bureaus of 500 ms each: asked one after another they would need 1.5 s;
+    # at once, 0.5 s and the rest of the request (up to another 0.5 s on a busy CI
+    # machine, where 100 ms bureaus once took 0.575 s in all).
     async with AsyncExitStack() as stack:
-        urls = [await stack.enter_async_context(running(Knobs(latency_ms=100))) for _ in range(3)]
+        urls = [await stack.enter_async_context(running(Knobs(latency_ms=500))) for _ in range(3)]
         bureau = next(s for s in demo_config.sources if s.kind == "bureau")
         slow = [
             replace(
@@ -115,7 +117,7 @@ async def test_three_slow_sources_are_asked_at_once(demo_config: GatewayConfig) 
             body = await client.query(_query())
             elapsed = time.perf_counter() - started
     assert "errors" not in body
-    assert elapsed < 0.25, f"{elapsed:.3f} s: the sources were not asked concurrently"
+    assert elapsed < 1.0, f"{elapsed:.3f} s: the sources were not asked concurrently"
 
 
 async def test_a_failing_bureau_costs_only_its_own_records(

@@ -59,8 +59,9 @@ from graphql.execution.collect_fields import (
 from graphql.execution.executor import collect_iterator_awaitables
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
+
+from resolvers.execution import GatewayExecution, at_path
 
 # A plan is built only for operations of at most this many selections, counted
 # as compiling visits them (fragments expanded where they are spread): so
@@ -233,7 +234,7 @@ class _Compiler:
 _Plans: TypeAlias = LRUCache[tuple[int, int], tuple[OperationDefinitionNode, "ObjectPlan | None"]]
 
 
-class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
+class CompiledExecution(GatewayExecution):
     """strawberry's executor, running a cached plan where the operation has one.
 
     Each method mirrors the graphql-core ``Executor`` method named in its
@@ -523,7 +524,7 @@ class CompiledExecution(StrawberryGraphQLCoreExecutionContext):
         """``complete_object_value``."""
         type_ = plan.type
         if type_.is_type_of:
-            is_type_of = type_.is_type_of(result, info)
+            is_type_of = type_.is_type_of(result, at_path(info, path))
             if self.is_awaitable(is_type_of):
 
                 async def checked() -> Any:

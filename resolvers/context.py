@@ -131,7 +131,7 @@ class Context:
             self.registrations.clear(code)
 
     def disclose(self, shown: Iterable[Disclosed], at: Path | None = None) -> None:
-        """Note what an object entering the response at ``at`` (its field's path)
+        """Note what an object entering the response at ``at`` (its own path)
         carries, for the query log (resolvers.disclosure)."""
         self._shown.append((at, shown))
 

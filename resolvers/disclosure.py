@@ -7,13 +7,12 @@ every object it puts into the response, with the fields selected on it; the
 base class answers by noting what those fields show, and where. An object
 that enters the response can still be nulled out of it afterwards, when one
 of its non-null fields fails; the log leaves out what was noted at or below
-a position an error nulled (:func:`nulled_positions`). So the query log lists
-the items that left in this response, whichever field (present or future)
-carried them, and an object that is built but not returned logs nothing. One
-case logs more: a list item nulled after it entered (its type's check is asked
-with the list field's path, which does not say which item). A field an object
-does not name shows everything the object holds: a new field logs too much
-before it can log too little.
+a position an error nulled (:func:`nulled_positions`). Each check is asked
+with the object's own path, a list item's included (resolvers/execution.py).
+So the query log lists the items that left in this response, whichever field
+(present or future) carried them, and an object that is built but not
+returned logs nothing. A field an object does not name shows everything the
+object holds: a new field logs too much before it can log too little.
 """
 
 from __future__ import annotations

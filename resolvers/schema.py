@@ -13,6 +13,7 @@ from strawberry.types import ExecutionContext
 from gateway.config.settings import Limits
 from resolvers.compiled import compiled_execution
 from resolvers.document_checks import DocumentCache, DocumentChecks
+from resolvers.execution import GatewayExecution
 from resolvers.extensions import ErrorShaping, QueryLogging
 from resolvers.mutation import Mutation
 from resolvers.query import Query
@@ -52,7 +53,7 @@ def build_schema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),
-        execution_context_class=compiled_execution() if compiled else None,
+        execution_context_class=compiled_execution() if compiled else GatewayExecution,
         extensions=[
             ErrorShaping,
             QueryLogging,

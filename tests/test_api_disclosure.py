@@ -497,3 +497,24 @@ async def test_what_an_error_nulled_out_of_the_answer_is_not_logged(
     body = await client.query(query % (PERSON.code, 5), headers=unit)
     assert body["data"]["subject"]["name"] == PERSON.name
     assert [e.subject_code for e in spy.take()] == [PERSON.code]
+
+
+async def test_a_list_item_an_error_nulled_is_not_logged(
+    logged: tuple[Client, Spy], demo_config: GatewayConfig
+) -> None:
+    """Each subject of a batch is logged under its own position: one nulled by its
+    non-null `records` failing left nothing, so the log names none of them."""
+    client, spy = logged
+    unit = viewers.gov(demo_config.auth)
+    codes = f'"{PERSON.code}", "{ADVERSE_COMPANY.code}"'
+    query = "{ subjects(codes: [%s]) { name records(first: %d) { totalCount } } }"
+    body = await client.query(query % (codes, 0), headers=unit)
+    assert body["data"] == {"subjects": [None, None]}
+    assert [e["path"] for e in body["errors"]] == [
+        ["subjects", 0, "records"],
+        ["subjects", 1, "records"],
+    ]
+    assert spy.take() == []
+    body = await client.query(query % (codes, 5), headers=unit)
+    assert [s["name"] for s in body["data"]["subjects"]] == [PERSON.name, ADVERSE_COMPANY.name]
+    assert sorted(e.subject_code for e in spy.take()) == sorted([PERSON.code, ADVERSE_COMPANY.code])

@@ -380,3 +380,26 @@ def test_compiling_stops_after_so_many_selections_however_few_fields_they_make()
 
     assert _plan(spread(10)) is not None
     assert _plan(spread(30)) is None
+
+
+def test_an_operation_asked_to_run_serially_runs_on_the_generic_executor() -> None:
+    """Root fields run one after another are the generic executor's work: no plan
+    is made for them, and the answer is the same."""
+    executor: type[CompiledExecution] = TOY_COMPILED.execution_context_class  # type: ignore[assignment]
+    document = parse("{ leaves { id name } gaps { id } }")
+
+    async def answer(serially: bool) -> Any:
+        context = executor.build(TOY_COMPILED._schema, document)
+        assert isinstance(context, CompiledExecution)
+        result = context.execute_operation(serially=serially)
+        return (await result if context.is_awaitable(result) else result).formatted
+
+    def planned() -> bool:
+        return any(
+            operation.loc.source is document.loc.source for operation, _ in executor.plans.values()
+        )  # type: ignore[union-attr]
+
+    serial = asyncio.run(answer(True))
+    assert not planned()
+    assert asyncio.run(answer(False)) == serial
+    assert planned()

@@ -477,3 +477,26 @@ def test_the_generated_operations_mostly_ran_compiled(world: World) -> None:
 def _plans(schema: Any) -> list[Any]:
     executor: type[CompiledExecution] = schema.execution_context_class
     return list(executor.plans.values())
+
+
+@pytest.mark.parametrize("path", ["compiled", "generic"])
+def test_a_batch_item_an_error_nulled_is_logged_on_neither_path(world: World, path: str) -> None:
+    """Each subject of a batch is noted under its own position, so one nulled
+    after it entered the answer (its non-null `records` failed) logs nothing."""
+    schema = getattr(world, path)
+    persons = world.persons[:2]
+    matter = world.services.config.duty_matters[world.matters[0]]
+    unit = Viewer(
+        ViewerKind.GOV_UNIT,
+        code="11330000002482061N",
+        name="测试单位",
+        duty=DutyGrant(matter.code, matter.name, matter.categories),
+    )
+    codes = ", ".join(f'"{code}"' for code in persons)
+    query = "{ subjects(codes: [%s]) { name records(first: %d) { totalCount } } }"
+    nulled = world.loop.run_until_complete(_run(schema, world, query % (codes, 0), {}, unit))
+    assert nulled.data == {"subjects": [None, None]}
+    assert nulled.shown  # both were noted on entering the answer
+    assert nulled.log == []
+    answered = world.loop.run_until_complete(_run(schema, world, query % (codes, 5), {}, unit))
+    assert sorted(entry.subject_code for entry in answered.log) == sorted(persons)

@@ -387,6 +387,8 @@ def test_an_operation_asked_to_run_serially_runs_on_the_generic_executor() -> No
     is made for them, and the answer is the same."""
     executor: type[CompiledExecution] = TOY_COMPILED.execution_context_class  # type: ignore[assignment]
     document = parse("{ leaves { id name } gaps { id } }")
+    assert document.loc is not None
+    source = document.loc.source
 
     async def answer(serially: bool) -> Any:
         context = executor.build(TOY_COMPILED._schema, document)
@@ -396,8 +398,9 @@ def test_an_operation_asked_to_run_serially_runs_on_the_generic_executor() -> No
 
     def planned() -> bool:
         return any(
-            operation.loc.source is document.loc.source for operation, _ in executor.plans.values()
-        )  # type: ignore[union-attr]
+            operation.loc is not None and operation.loc.source is source
+            for operation, _ in executor.plans.values()
+        )
 
     serial = asyncio.run(answer(True))
     assert not planned()

@@ -400,15 +400,22 @@ def viewers(draw: st.DrawFn, world: World) -> Viewer:
             purpose="LOAN_APPROVAL",
         )
     if kind is ViewerKind.GOV_UNIT:
-        duty = None
         if world.matters and draw(st.booleans()):
-            matter = world.services.config.duty_matters[draw(st.sampled_from(world.matters))]
-            duty = DutyGrant(matter.code, matter.name, matter.categories)
-        return Viewer(kind, code="11330000002482061N", name="测试单位", duty=duty)
+            return _unit(world, draw(st.sampled_from(world.matters)))
+        return _unit(world, None)
     if kind is ViewerKind.PROVIDER:
         sources = draw(st.lists(st.sampled_from(["market_regulation", "court", "tax"]), max_size=2))
         return Viewer(kind, code="MARKET", name="提供单位", sources=frozenset(sources))
     return Viewer(kind, code="AGENCY", name="信用工作机构")
+
+
+def _unit(world: World, matter_code: str | None) -> Viewer:
+    """A government unit, acting in the duty matter ``matter_code`` if one is given."""
+    duty = None
+    if matter_code is not None:
+        matter = world.services.config.duty_matters[matter_code]
+        duty = DutyGrant(matter.code, matter.name, matter.categories)
+    return Viewer(ViewerKind.GOV_UNIT, code="11330000002482061N", name="测试单位", duty=duty)
 
 
 @settings(
@@ -485,13 +492,7 @@ def test_a_batch_item_an_error_nulled_is_logged_on_neither_path(world: World, pa
     after it entered the answer (its non-null `records` failed) logs nothing."""
     schema = getattr(world, path)
     persons = world.persons[:2]
-    matter = world.services.config.duty_matters[world.matters[0]]
-    unit = Viewer(
-        ViewerKind.GOV_UNIT,
-        code="11330000002482061N",
-        name="测试单位",
-        duty=DutyGrant(matter.code, matter.name, matter.categories),
-    )
+    unit = _unit(world, world.matters[0])
     codes = ", ".join(f'"{code}"' for code in persons)
     query = "{ subjects(codes: [%s]) { name records(first: %d) { totalCount } } }"
     nulled = world.loop.run_until_complete(_run(schema, world, query % (codes, 0), {}, unit))

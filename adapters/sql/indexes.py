@@ -1,29 +1,46 @@
-"""Which mapped tables lack an index on their subject-code column (`check-config`).
+"""Which lookups would read a whole mapped table (`check-config`).
 
-Every lookup asks a mapped table for the rows of a batch of subject codes; without
-an index leading with the code column, each such question reads the whole table,
-and lookup latency grows with the provider's data (issue 12: flat from 10^4 to
-10^7 records only with one). A view is not judged: its tables' indexes decide.
+Every lookup asks a mapped table for the rows of a batch of subject codes (and,
+where entries name responsible persons, for the rows naming a batch of ID
+numbers); without an index leading with the column asked, each such question
+reads the whole table, and lookup latency grows with the provider's data
+(issue 12: flat from 10^4 to 10^7 records only with one).
+
+Two checks. On every database, a mapped table must have an index leading with
+each column a lookup goes by; a view is not judged this way, its tables'
+indexes decide. On SQLite, the plan of each lookup is read too (EXPLAIN QUERY
+PLAN), views included, from a copy of the schema without its statistics: the
+plan the schema allows at any size, not the one a small table's row counts
+choose today. A plan that still reads a table whole (a SCAN) is named.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Select, inspect
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.sql.config import SqlSourceConfig, TableMapping
+from adapters.sql.statements import lookups
+
+# Two codes, so that the plan is that of an IN list, as a batch asks it.
+_PLAN_CODES = ["code-a", "code-b"]
 
 
 async def unindexed(name: str, config: SqlSourceConfig) -> list[str]:
-    """A warning for each mapped table of source ``name`` whose code column leads no
-    index; one warning if the database cannot be inspected at all."""
+    """A warning for each lookup of source ``name`` that would read a whole table;
+    one warning if the database cannot be inspected at all."""
     engine = create_async_engine(config.url)
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(_judge, name, config.mappings)
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, OSError, sqlite3.Error) as exc:
         return [f"source {name}: could not inspect its indexes ({type(exc).__name__})"]
     finally:
         await engine.dispose()
@@ -32,15 +49,63 @@ async def unindexed(name: str, config: SqlSourceConfig) -> list[str]:
 def _judge(connection: Connection, name: str, mappings: tuple[TableMapping, ...]) -> list[str]:
     inspector = inspect(connection)
     warnings = []
+    named: set[tuple[str, str]] = set()  # (mapping, column): already said, plan or not
     for mapping in mappings:
         if mapping.table in inspector.get_view_names(schema=mapping.schema):
             continue
-        if mapping.code_column.lower() not in _leading(inspector, mapping):
-            warnings.append(
-                f"source {name}, mapping {mapping.name}: table {mapping.table} has no index "
-                f"leading with {mapping.code_column}; every lookup reads the whole table"
-            )
+        leading = _leading(inspector, mapping)
+        for by, _ in lookups(mapping):
+            if by.lower() not in leading:
+                named.add((mapping.name, by))
+                warnings.append(
+                    f"source {name}, mapping {mapping.name}: table {mapping.table} has no "
+                    f"index leading with {by}; every lookup reads the whole table"
+                )
+    if connection.dialect.name == "sqlite":
+        planned = [m for m in mappings if m.schema is None]
+        warnings += _scans(connection, name, planned, named)
     return warnings
+
+
+def _scans(
+    connection: Connection,
+    name: str,
+    mappings: Sequence[TableMapping],
+    named: set[tuple[str, str]],
+) -> list[str]:
+    """A warning for each lookup not ``named`` yet whose SQLite plan reads a table whole."""
+    schema = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+    ).scalars()
+    copy = sqlite3.connect(":memory:")
+    try:
+        for statement in schema:
+            copy.execute(statement)
+        warnings = []
+        for mapping in mappings:
+            for by, lookup in lookups(mapping):
+                scanned = _scanned(copy, lookup)
+                if scanned and (mapping.name, by) not in named:
+                    plan = "; ".join(f"SCAN {alias}" for alias in scanned)
+                    warnings.append(
+                        f"source {name}, mapping {mapping.name}: a lookup by {by} reads a "
+                        f"whole table (SQLite's plan: {plan}); every lookup reads it all"
+                    )
+        return warnings
+    finally:
+        copy.close()
+
+
+def _scanned(db: sqlite3.Connection, lookup: Select[Any]) -> list[str]:
+    """The tables (or their aliases in a view) ``lookup``'s plan reads whole."""
+    state = lookup.compile(dialect=sqlite.dialect()).construct_expanded_state(
+        {"codes": _PLAN_CODES}
+    )
+    plan = db.execute(f"EXPLAIN QUERY PLAN {state.statement}", state.positional_parameters)
+    # A detail reads "SCAN t", "SCAN t USING INDEX i" (the whole index, as slow)
+    # or "SEARCH t USING INDEX i (c=?)".
+    details = [str(row[3]) for row in plan]
+    return [d.split()[1] for d in details if d.startswith("SCAN ")]
 
 
 def _leading(inspector: object, mapping: TableMapping) -> set[str]:

@@ -26,8 +26,10 @@ statement per batch, which the tests count.
 
 A mapping may have two branches in one statement: its rows about the
 requested subjects (side ``subject``), and its rows naming one of them as a
-responsible person (side ``responsible``, 001 art. 26). Both read the same
-columns, so they share the mapping's slots; the ``side`` column tells them apart.
+responsible person (side ``responsible``, 001 art. 26), one branch per column
+holding a person's ID number, so that each is answered from its own index. All
+read the same columns, so they share the mapping's slots; the ``side`` column
+tells them apart.
 """
 
 from __future__ import annotations
@@ -98,18 +100,67 @@ def records_query(
     labels = _labels(mappings, slots)
     codes: BindParameter[Any] = bindparam("codes", expanding=True)
     branches = [
-        _branch(m, slots[m.name], labels, SUBJECT).where(column(m.code_column).in_(codes))
-        for m in subjects
-    ]
-    branches += [
-        _branch(m, slots[m.name], labels, RESPONSIBLE).where(
-            or_(*(column(g.code_column or "").in_(codes) for g in m.linked))
-        )
-        for m in responsible
+        branch
+        for m in mappings
+        for _, branch in _lookups(m, slots, labels, codes, m in subjects, m in responsible)
     ]
     if len(branches) == 1:
         return RecordsQuery(branches[0], slots)
     return RecordsQuery(union_all(_typing_branch(mappings, slots), *branches), slots)
+
+
+def lookups(m: TableMapping) -> list[tuple[str, Select[*tuple[Any, ...]]]]:
+    """Each question a lookup may ask of ``m``, alone, with the column it goes by:
+    its rows about the ``codes``, and its rows naming one of them as a
+    responsible person (for `check-config`, which reads their plans)."""
+    slots = _slots([m])
+    codes: BindParameter[Any] = bindparam("codes", expanding=True)
+    return _lookups(m, slots, _labels([m], slots), codes, True, bool(m.responsible_item))
+
+
+def _lookups(
+    m: TableMapping,
+    slots: Mapping[str, Mapping[str, str]],
+    labels: list[str],
+    codes: BindParameter[Any],
+    subject: bool,
+    responsible: bool,
+) -> list[tuple[str, Select[*tuple[Any, ...]]]]:
+    found = []
+    if subject:
+        condition = _among(column(m.code_column), codes)
+        found.append((m.code_column, _branch(m, slots[m.name], labels, SUBJECT).where(condition)))
+    if responsible:
+        for by, condition in _naming(m, codes):
+            found.append((by, _branch(m, slots[m.name], labels, RESPONSIBLE).where(condition)))
+    return found
+
+
+def _naming(m: TableMapping, codes: BindParameter[Any]) -> list[tuple[str, ColumnElement[bool]]]:
+    """The rows of ``m`` naming one of ``codes`` as a responsible person: one
+    condition per column holding a person's ID number, with that column.
+
+    One ``a IN codes OR b IN codes`` would say the same in one branch, but where
+    ``a`` and ``b`` are on the two sides of a view's join no index answers it:
+    SQLite reads the view's first table whole, and lookup latency grows with the
+    data. A row naming a person in both columns comes once from each branch;
+    both give the same record (:func:`adapters.sql.rows.responsible_records`
+    takes the first role in the mapping's order), and merging keeps one.
+    """
+    return [(by, _among(column(by), codes)) for g in m.linked if (by := g.code_column)]
+
+
+def _among(code: ColumnClause[Any], codes: BindParameter[Any]) -> ColumnElement[bool]:
+    """``code`` is one of ``codes``, said so that an index on ``code`` answers it.
+
+    The ``code = code`` is true wherever the IN is, and tells SQLite (3.40) what
+    the IN alone does not: that a row with no value there is not wanted. Where
+    ``code`` is on the outer side of a view's LEFT JOIN (a responsible person's
+    ID number in a table of their own), SQLite can then join as an inner join
+    starting from that table's index, instead of reading the view's first table
+    whole and looking up each row's persons.
+    """
+    return and_(code.in_(codes), code == code)
 
 
 def entries_query(

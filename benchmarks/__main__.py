@@ -16,9 +16,14 @@ fixed time. It reports requests per second, p50/p99 latency, source calls
 per request, and the gateway's throughput as a ratio of the reference's.
 The bureau cache is off, so every request really asks the bureau (as the
 reference does); the declarations cache stays on, as shipped.
+Last the scale part (benchmarks/scale.py): lookup latency one request at a
+time over 10^4, 10^5 and 10^6 provider records (10^7 with
+`--scale-up-to 10000000`), in-process.
+
 Bounded: the shapes take about 5 minutes with the defaults (more the first
 time, to generate their data and install Apollo's npm packages), the
-scenarios about 3; all traffic on 127.0.0.1.
+scenarios about 3, the scale part under a minute once its data exists; all
+traffic on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import urllib.request
 from pathlib import Path
 
 from adapters.kinds import load_config
-from benchmarks import shape_report
+from benchmarks import scale, shape_report
 from benchmarks.cpu import pinned, split_cores
 from benchmarks.load import Result, run
 from benchmarks.scenarios import Scenario, batch_codes, consents, scenarios
@@ -48,6 +53,8 @@ BUREAU_LATENCY_MS = 20.0
 SECONDS = 6.0
 ROUNDS = 3
 SHAPES_REPORT = Path(__file__).parent / "last-run-shapes.txt"
+SCALE_UP_TO = 10**6
+SCALE_REPORT = Path(__file__).parent / "last-run-scale.txt"
 
 
 def main() -> None:
@@ -65,12 +72,25 @@ def main() -> None:
     parser.add_argument("--shapes-only", action="store_true", help="only the shapes")
     parser.add_argument("--skip-shapes", action="store_true", help="only the scenarios")
     parser.add_argument("--skip-large", action="store_true", help="only the small data set")
+    parser.add_argument(
+        "--scale-up-to",
+        type=int,
+        default=SCALE_UP_TO,
+        metavar="RECORDS",
+        help="the largest data set of the scale part, a power of ten from 10^5 (default "
+        "10^6; 10^7 takes about 4 minutes and 3 GB to generate the first time)",
+    )
+    parser.add_argument("--scale-only", action="store_true", help="only the scale part")
     args = parser.parse_args()
     print(machine(), flush=True)
+    if args.scale_only:
+        run_scale(args.scale_up_to)
+        return
     if not args.skip_shapes:
         run_shapes(args.shapes_data, args.seconds, args.rounds)
     if not args.shapes_only:
         run_scenarios(args.seconds, args.skip_large)
+        run_scale(args.scale_up_to)
 
 
 def run_shapes(data: str, seconds: float, rounds: int) -> None:
@@ -205,6 +225,32 @@ def table(rows: list[str]) -> str:
     )
     rule = "|" + "---|" * 10
     return "\n".join([head, rule, *rows])
+
+
+def run_scale(up_to: int) -> None:
+    sizes = [10**k for k in range(4, 8) if 10**k <= up_to]
+    rows = []
+    for size in sizes:
+        data_dir = _data_set(WORK / f"scale-{size}", str(size))
+        print(f"[scale] lookups over {size:,} provider records", flush=True)
+        rows += asyncio.run(scale.measure(size, data_dir))
+    report = "\n".join(
+        [
+            "## Scale (issue 12): one lookup at a time as the data grows",
+            "",
+            machine(),
+            "",
+            scale.table(rows),
+        ]
+    )
+    print()
+    print(report, flush=True)
+    if up_to >= 10**7:
+        SCALE_REPORT.write_text(
+            f".venv/bin/python -m benchmarks --scale-only --scale-up-to {up_to}\n{report}\n",
+            encoding="utf-8",
+        )
+        print(f"\nwritten to {SCALE_REPORT.relative_to(PROJECT_ROOT)}")
 
 
 def machine() -> str:

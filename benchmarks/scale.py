@@ -1,0 +1,183 @@
+"""Lookup latency as the provider data grows (issue 12: flat from 10^4 to 10^7 records).
+
+For each size, a data set of that many provider records (generated once into
+var/bench/scale-N) and the gateway over it, in this process, driven through
+its ASGI app directly, so that what is timed is the gateway's own path, not an
+HTTP client's: one anonymous lookup at a time of organisations and of persons
+(the persons are those the serious-dishonesty list names, whose lookups go
+through its view's joined table), each a different random subject, so that the
+indexes are searched rather than one cached answer repeated. The bureau is
+left out: its data does not grow with the provider databases.
+
+It reports, per size and kind of subject, p50 and p99 latency, the p50 as a
+ratio of the smallest size's, and how many provider statements SQLite answered
+on the event loop and how many past the 5 ms budget went off it
+(:mod:`gateway.sql_reads`): a statement that grows with the data shows there
+first.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from adapters.kinds import load_config
+from gateway.config.loader import PROJECT_ROOT
+from gateway.sql_reads import SqlReads
+from service.app import create_app
+
+LOOKUPS = 300  # of each kind (fewer where fewer exist), after WARMUP others
+WARMUP = 3
+QUERY = (
+    "query Scale($code: String!) { subject(code: $code) { code name "
+    "records { edges { node { id title category decidedOn status } } } } }"
+)
+Message = MutableMapping[str, Any]
+App = Callable[
+    [Message, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
+    Awaitable[None],
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    size: int
+    kind: str
+    latencies_ms: tuple[float, ...]
+    inline: int
+    offloaded: int
+    errors: int
+    records: int  # in all the answers
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies_ms)
+
+    @property
+    def p99(self) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+
+
+def subjects(data_dir: Path, count: int, seed: int = 7) -> dict[str, list[str]]:
+    """``count`` random organisations, and up to ``count`` persons named on the
+    serious-dishonesty list (as legal representative or in its persons' table)."""
+    rng = random.Random(seed)
+    with sqlite3.connect(data_dir / "market_regulation.db") as db:
+        orgs = [str(r[0]) for r in db.execute("SELECT tyshxydm FROM qy_jbxx")]
+        persons = sorted(
+            {
+                str(r[0])
+                for r in db.execute(
+                    "SELECT zjhm FROM qy_yzsx_zrr WHERE zjhm IS NOT NULL UNION "
+                    "SELECT fddbr_zjhm FROM qy_yzsx WHERE fddbr_zjhm IS NOT NULL"
+                )
+            }
+        )
+    return {
+        "organisation": rng.sample(orgs, min(count, len(orgs))),
+        "person": rng.sample(persons, min(count, len(persons))),
+    }
+
+
+async def measure(size: int, data_dir: Path, lookups: int = LOOKUPS) -> list[Measured]:
+    """``lookups`` of each kind of subject over ``data_dir``, one at a time."""
+    config = load_config(PROJECT_ROOT / "config", data_dir)
+    with tempfile.TemporaryDirectory() as store_dir:
+        settings = replace(config.settings, store_url=f"sqlite+aiosqlite:///{store_dir}/store.db")
+        sources = tuple(s for s in config.sources if s.kind != "bureau")
+        app = create_app(replace(config, settings=settings, sources=sources))
+        async with app.router.lifespan_context(app):
+            reads = [o for o in gc.get_objects() if isinstance(o, SqlReads)]
+            chosen = subjects(data_dir, lookups + WARMUP)
+            # Each kind's statements are built on its first lookup: not timed.
+            found = []
+            for kind, codes in chosen.items():
+                for code in codes[:WARMUP]:
+                    await _post(app, code)
+                found.append(await _lookups(app, reads, size, kind, codes[WARMUP:]))
+            return found
+
+
+async def _lookups(
+    app: App, reads: Sequence[SqlReads], size: int, kind: str, codes: Sequence[str]
+) -> Measured:
+    inline = sum(r.inline_runs for r in reads)
+    offloaded = sum(r.offloaded for r in reads)
+    latencies, errors, records = [], 0, 0
+    for code in codes:
+        started = time.perf_counter()
+        answer = await _post(app, code)
+        latencies.append((time.perf_counter() - started) * 1000)
+        errors += "errors" in answer
+        subject = (answer.get("data") or {}).get("subject")
+        records += len(subject["records"]["edges"]) if subject else 0
+    return Measured(
+        size,
+        kind,
+        tuple(latencies),
+        sum(r.inline_runs for r in reads) - inline,
+        sum(r.offloaded for r in reads) - offloaded,
+        errors,
+        records,
+    )
+
+
+async def _post(app: App, code: str) -> dict[str, Any]:
+    body = orjson.dumps({"query": QUERY, "variables": {"code": code}})
+    incoming: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return incoming.pop() if incoming else {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope: Message = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    await app(scope, receive, send)
+    answer = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    parsed: dict[str, Any] = orjson.loads(answer)
+    return parsed
+
+
+def table(rows: Sequence[Measured]) -> str:
+    smallest = {r.kind: r for r in sorted(rows, key=lambda r: r.size, reverse=True)}
+    head = (
+        "| provider records | subject | lookups | records shown | p50 ms | p99 ms | "
+        "p50 / smallest | statements on the loop | statements off the loop |"
+    )
+    lines = [head, "|" + "---|" * 9]
+    for r in rows:
+        ratio = r.p50 / smallest[r.kind].p50
+        lines.append(
+            f"| {r.size:,} | {r.kind} | {len(r.latencies_ms)} | {r.records:,} | "
+            f"{r.p50:.2f} | {r.p99:.2f} | "
+            f"{ratio:.2f} | {r.inline:,} | {r.offloaded:,} |"
+        )
+    failed = [r for r in rows if r.errors]
+    lines += [f"\n{r.kind} at {r.size:,}: {r.errors} answers with errors" for r in failed]
+    return "\n".join(lines)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import column, select, table, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import QueuePool
 
 from gateway.sql_reads import SqlReads, inline_engine
 
@@ -63,6 +65,42 @@ async def test_a_file_locked_by_a_writer_is_read_off_the_loop_without_waiting(
         writer.execute("ROLLBACK")
         writer.close()
     assert await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k7")) == [{"v": 7}]
+
+
+def _pool(reads: SqlReads) -> QueuePool:
+    assert reads.inline is not None
+    return cast(QueuePool, reads.inline.pool)
+
+
+async def test_reads_on_the_loop_share_one_connection_that_holds_no_lock_between_them(
+    reads: SqlReads, tmp_path: Path
+) -> None:
+    for key in ("k1", "k2", "k3"):
+        await reads.rows(select(ROWS.c.v).where(ROWS.c.k == key))
+    assert (reads.inline_runs, _pool(reads).checkedout(), _pool(reads).checkedin()) == (3, 1, 0)
+    # Between reads a writer may take the whole file: no read is left open.
+    writer = sqlite3.connect(tmp_path / "provider.db", isolation_level=None, timeout=0)
+    try:
+        writer.execute("BEGIN EXCLUSIVE")
+        writer.execute("UPDATE t SET v = -1 WHERE k = 'k1'")
+        writer.execute("COMMIT")
+    finally:
+        writer.close()
+    assert await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k1")) == [{"v": -1}]
+    held = reads._held  # closed by aclose, not left to the garbage collector
+    await reads.aclose()
+    assert held is not None
+    assert held.closed
+    assert _pool(reads).checkedout() == 0
+
+
+async def test_a_failed_read_on_the_loop_gives_up_its_connection(reads: SqlReads) -> None:
+    await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k1"))
+    with pytest.raises(OperationalError):
+        await reads.rows(text("SELECT * FROM missing"))
+    assert _pool(reads).checkedout() == 0
+    assert await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k2")) == [{"v": 2}]
+    assert _pool(reads).checkedout() == 1
 
 
 async def test_errors_are_the_async_engines_own(reads: SqlReads) -> None:

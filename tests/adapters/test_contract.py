@@ -144,7 +144,10 @@ def _free_port() -> int:
 
 
 def _pooled(engines: Iterable[Engine]) -> int:
-    return sum(cast(QueuePool, engine.pool).checkedin() for engine in engines)
+    """Connections open in the engines' pools: idle, or held (the reads on the loop
+    keep theirs between statements)."""
+    pools = [cast(QueuePool, engine.pool) for engine in engines]
+    return sum(pool.checkedin() + pool.checkedout() for pool in pools)
 
 
 def _sqlite_workers() -> set[threading.Thread]:

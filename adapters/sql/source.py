@@ -82,7 +82,7 @@ class SqlSource:
         own: list[RawRecord] = []
         theirs: list[RawRecord] = []
         for row in await self._run(query.statement, {"codes": list(request.codes)}):
-            mapping, record = self._record(query, row, details=details)
+            mapping, record = self._record(query, row)
             if record is None:
                 continue
             if row["side"] == RESPONSIBLE:
@@ -152,9 +152,9 @@ class SqlSource:
             raise SourceRejected(self.name, type(exc).__name__) from exc
 
     def _record(
-        self, query: RecordsQuery, row: Mapping[str, object], *, details: bool = True
+        self, query: RecordsQuery, row: Mapping[str, object]
     ) -> tuple[TableMapping, RawRecord | None]:
         """The row's mapping and the record about the row's own subject (None without keys)."""
         mapping = self._by_name[str(row["mapping"])]
         cells = query.cells(mapping, row)
-        return mapping, subject_record(self.name, mapping, cells, details=details)
+        return mapping, subject_record(self.name, mapping, cells, details=query.details)

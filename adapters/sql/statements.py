@@ -80,6 +80,7 @@ class RecordsQuery:
 
     statement: Executable
     slots: Mapping[str, Mapping[str, str]]  # mapping name -> source column -> result label
+    details: bool = True  # whether the detail columns are read
 
     def cells(self, mapping: TableMapping, row: Mapping[str, object]) -> dict[str, object]:
         """``mapping``'s columns in a result ``row``, by source column name."""
@@ -105,8 +106,9 @@ def records_query(
         for _, branch in _lookups(m, slots, labels, codes, m in subjects, m in responsible)
     ]
     if len(branches) == 1:
-        return RecordsQuery(branches[0], slots)
-    return RecordsQuery(union_all(_typing_branch(mappings, slots), *branches), slots)
+        return RecordsQuery(branches[0], slots, details)
+    typed = union_all(_typing_branch(mappings, slots), *branches)
+    return RecordsQuery(typed, slots, details)
 
 
 def lookups(m: TableMapping) -> list[tuple[str, Select[*tuple[Any, ...]]]]:

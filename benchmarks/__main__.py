@@ -77,8 +77,9 @@ def main() -> None:
         type=int,
         default=SCALE_UP_TO,
         metavar="RECORDS",
-        help="the largest data set of the scale part, a power of ten from 10^5 (default "
-        "10^6; 10^7 takes about 4 minutes and 3 GB to generate the first time)",
+        help="the largest data set of the scale part, which measures each power of ten "
+        "from 10^4 up to it (default 10^6; 10^7 takes about 2 minutes and 3 GB to "
+        "generate the first time)",
     )
     parser.add_argument("--scale-only", action="store_true", help="only the scale part")
     args = parser.parse_args()

@@ -12,15 +12,15 @@ files are read once first, so that they are in the page cache (see
 provider databases.
 
 It reports, per size and kind of subject, p50 and p99 latency, the p50 as a
-ratio of the smallest size's, and how many provider statements SQLite answered
-on the event loop and how many past the 5 ms budget went off it
+ratio of the smallest size's, and how many statements (the SQL sources' and the
+store's) SQLite answered on the event loop and how many past the 5 ms budget
+went off it
 (:mod:`gateway.sql_reads`): a statement that grows with the data shows there
 first.
 """
 
 from __future__ import annotations
 
-import gc
 import random
 import sqlite3
 import statistics
@@ -34,8 +34,11 @@ from typing import Any
 import orjson
 
 from adapters.kinds import load_config
+from adapters.sql.source import SqlSource
+from adapters.wrappers.stack import find
 from gateway.config.loader import PROJECT_ROOT
 from gateway.sql_reads import SqlReads
+from resolvers.context import Services
 from service.app import create_app
 
 LOOKUPS = 300  # of each kind (fewer where fewer exist), after WARMUP others
@@ -111,7 +114,7 @@ async def measure(size: int, data_dir: Path, lookups: int = LOOKUPS) -> list[Mea
         sources = tuple(s for s in config.sources if s.kind != "bureau")
         app = create_app(replace(config, settings=settings, sources=sources))
         async with app.router.lifespan_context(app):
-            reads = [o for o in gc.get_objects() if isinstance(o, SqlReads)]
+            reads = _reads(app.state.services)
             chosen = subjects(data_dir, lookups + WARMUP)
             # Each kind's statements are built on its first lookup: not timed.
             found = []
@@ -120,6 +123,12 @@ async def measure(size: int, data_dir: Path, lookups: int = LOOKUPS) -> list[Mea
                     await _post(app, code)
                 found.append(await _lookups(app, reads, size, kind, codes[WARMUP:]))
             return found
+
+
+def _reads(services: Services) -> list[SqlReads]:
+    """How the SQL sources and the store run their reads (each counts its statements)."""
+    sources = [find(s, SqlSource) for s in services.sources.sources]
+    return [services.store.reads, *(s.reads for s in sources if s is not None)]
 
 
 async def _lookups(

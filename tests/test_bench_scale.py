@@ -15,7 +15,7 @@ async def test_the_scale_part_times_answered_lookups_of_both_kinds(demo_data: Pa
     assert persons.latencies_ms  # the demo list names a few persons
     assert all(r.errors == 0 for r in rows)
     assert organisations.records > 0
-    # Each lookup asks every SQL source once, on the event loop (SQLite files).
+    # Five statements a lookup (the SQL sources', the store's), all on the event loop.
     assert organisations.inline == 5 * 5
     assert organisations.offloaded == 0
     table = scale.table(rows)

@@ -121,3 +121,36 @@ async def test_a_table_naming_responsible_persons_needs_an_index_on_their_id_num
     with sqlite3.connect(path) as db:
         db.execute("CREATE INDEX ix_yzsx_fddbr_zjhm ON yzsx (fddbr_zjhm)")
     assert await unindexed("lists", config) == []
+
+
+async def test_a_schema_the_copy_cannot_take_whole_still_has_its_plans_read(
+    tmp_path: Path,
+) -> None:
+    # A full-text table's shadow tables are in the schema too; re-creating them
+    # after it fails ("already exists"). The lookups are judged all the same.
+    path = tmp_path / "lists.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE jyyc (bh TEXT PRIMARY KEY, dm TEXT, lryy TEXT, lrrq TEXT)")
+        db.execute("CREATE VIRTUAL TABLE names USING fts5(name)")
+    business = fx.mappings()[1]
+    config = SqlSourceConfig(name="lists", url=f"sqlite+aiosqlite:///{path}", mappings=(business,))
+    assert await unindexed("lists", config) == [
+        "source lists, mapping abnormal: table jyyc has no index leading with dm; "
+        "every lookup reads the whole table"
+    ]
+
+
+async def test_a_lookup_whose_plan_cannot_be_read_is_named(tmp_path: Path) -> None:
+    # The view calls a function this connection does not have (the provider's own
+    # application registers it): its plan cannot be read, and check-config says so.
+    path = tmp_path / "lists.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE jyyc_t (bh TEXT PRIMARY KEY, dm TEXT, lryy TEXT, lrrq TEXT)")
+        db.execute("CREATE INDEX ix_jyyc_t_dm ON jyyc_t (dm)")
+        db.execute("CREATE VIEW jyyc AS SELECT * FROM jyyc_t WHERE provider_visible(bh)")
+    business = fx.mappings()[1]
+    config = SqlSourceConfig(name="lists", url=f"sqlite+aiosqlite:///{path}", mappings=(business,))
+    assert await unindexed("lists", config) == [
+        "source lists, mapping abnormal: could not read the plan of a lookup by dm "
+        "(OperationalError)"
+    ]

@@ -16,6 +16,7 @@ choose today. A plan that still reads a table whole (a SCAN) is named.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -80,11 +81,21 @@ def _scans(
     copy = sqlite3.connect(":memory:")
     try:
         for statement in schema:
-            copy.execute(statement)
+            # What the copy cannot take is left out: a full-text table's shadow
+            # tables, which creating it has made already; a module not loaded here.
+            with contextlib.suppress(sqlite3.Error):
+                copy.execute(statement)
         warnings = []
         for mapping in mappings:
             for by, lookup in lookups(mapping):
-                scanned = _scanned(copy, lookup)
+                try:
+                    scanned = _scanned(copy, lookup)
+                except sqlite3.Error as exc:
+                    warnings.append(
+                        f"source {name}, mapping {mapping.name}: could not read the plan of "
+                        f"a lookup by {by} ({type(exc).__name__})"
+                    )
+                    continue
                 if scanned and (mapping.name, by) not in named:
                     plan = "; ".join(f"SCAN {alias}" for alias in scanned)
                     warnings.append(

@@ -48,7 +48,11 @@ _SLOW_FOR_S = 60.0
 
 
 class SqlReads:
-    """Runs read-only statements against ``engine``'s database (see the module doc)."""
+    """Runs read-only statements against ``engine``'s database (see the module doc).
+
+    For one event loop: the reads on it share one held connection and one budget
+    clock, which another thread or loop must not use at the same time.
+    """
 
     def __init__(self, engine: AsyncEngine, *, budget_s: float = 0.005) -> None:
         self.engine = engine
@@ -61,6 +65,7 @@ class SqlReads:
             event.listen(self.inline, "before_cursor_execute", self._start_clock)
         self._limit = math.inf
         self._held: Connection | None = None
+        self._closed = False
         self._slow: TTLCache[Executable, bool] = TTLCache(256, _SLOW_FOR_S)
         self.inline_runs = 0  # statements answered on the loop
         self.offloaded = 0  # statements answered by the async engine
@@ -74,7 +79,7 @@ class SqlReads:
 
     async def rows(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Rows:
         """Every row of ``statement`` as a dict by column name."""
-        if self.inline is not None and statement not in self._slow:
+        if self.inline is not None and not self._closed and statement not in self._slow:
             try:
                 rows = self._inline(self.inline, statement, params)
             except SQLAlchemyError as exc:
@@ -105,8 +110,12 @@ class SqlReads:
         try:
             result = connection.execute(statement, dict(params or {}))
             return [dict(row) for row in result.mappings()]
+        except DBAPIError:
+            # SQLite's own error about this statement (busy, interrupted, no such
+            # table): the connection is as good as before, and is kept.
+            raise
         except BaseException:
-            # Whatever state a failure left it in, the next read starts afresh.
+            # Anything else may have left it in any state: the next read starts afresh.
             self._held = None
             connection.close()
             raise
@@ -123,11 +132,15 @@ class SqlReads:
         return time.perf_counter() > self._limit
 
     async def aclose(self) -> None:
-        if self._held is not None:
-            self._held.close()
-            self._held = None
-        if self.inline is not None:
-            self.inline.dispose()
+        """Close the held connection; later reads, if any, go to the async engine."""
+        self._closed = True
+        held, self._held = self._held, None
+        try:
+            if held is not None:
+                held.close()
+        finally:
+            if self.inline is not None:
+                self.inline.dispose()
 
 
 def inline_engine(engine: AsyncEngine) -> Engine | None:

@@ -94,13 +94,33 @@ async def test_reads_on_the_loop_share_one_connection_that_holds_no_lock_between
     assert _pool(reads).checkedout() == 0
 
 
-async def test_a_failed_read_on_the_loop_gives_up_its_connection(reads: SqlReads) -> None:
+async def test_sqlites_own_error_keeps_the_connection_anything_else_gives_it_up(
+    reads: SqlReads,
+) -> None:
     await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k1"))
-    with pytest.raises(OperationalError):
+    held = reads._held
+    with pytest.raises(OperationalError):  # no such table: said by SQLite, about the statement
         await reads.rows(text("SELECT * FROM missing"))
-    assert _pool(reads).checkedout() == 0
+    assert reads._held is held
     assert await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k2")) == [{"v": 2}]
-    assert _pool(reads).checkedout() == 1
+    assert (reads.inline_runs, _pool(reads).checkedout()) == (2, 1)
+    # A connection closed under it fails otherwise (not SQLite's error): the read is
+    # answered off the loop, and the next one on the loop opens a new connection.
+    assert held is not None
+    held.close()
+    assert await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k3")) == [{"v": 3}]
+    assert (reads.inline_runs, reads.offloaded) == (2, 2)
+    assert await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k4")) == [{"v": 4}]
+    assert reads.inline_runs == 3
+    assert reads._held is not held
+
+
+async def test_after_aclose_reads_hold_no_connection(reads: SqlReads) -> None:
+    await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k1"))
+    await reads.aclose()
+    assert await reads.rows(select(ROWS.c.v).where(ROWS.c.k == "k2")) == [{"v": 2}]
+    assert reads._held is None
+    assert _pool(reads).checkedout() == 0
 
 
 async def test_errors_are_the_async_engines_own(reads: SqlReads) -> None:

@@ -143,11 +143,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _pooled(engines: Iterable[Engine]) -> int:
-    """Connections open in the engines' pools: idle, or held (the reads on the loop
-    keep theirs between statements)."""
+def _pooled(engines: Iterable[Engine]) -> Callable[[], int]:
+    """How many connections the engines' pools hold open now: idle, or checked out
+    (the reads on the loop keep theirs between statements). The pools are taken
+    now, since disposing of an engine replaces its pool with an empty one, which
+    would hide a connection left open in the old."""
     pools = [cast(QueuePool, engine.pool) for engine in engines]
-    return sum(pool.checkedin() + pool.checkedout() for pool in pools)
+    return lambda: sum(pool.checkedin() + pool.checkedout() for pool in pools)
 
 
 def _sqlite_workers() -> set[threading.Thread]:
@@ -188,7 +190,7 @@ async def _sql(stack: AsyncExitStack, tmp_path: Path, server: Server | None) -> 
         meter=StatementMeter(source.reads.engines),
         most_calls=lambda n: 1,
         at_once=1,
-        held=lambda: _pooled(source.reads.engines),
+        held=_pooled(source.reads.engines),
         owns_connections=True,
         down=down,
         a_name=fx.NAMES[fx.ACME],
@@ -257,7 +259,7 @@ async def _declarations(stack: AsyncExitStack, tmp_path: Path) -> Backend:
         meter=StatementMeter([store.engine.sync_engine]),
         most_calls=lambda n: 1,
         at_once=1,
-        held=lambda: _pooled([store.engine.sync_engine]),
+        held=_pooled([store.engine.sync_engine]),
         owns_connections=False,  # the store's engine belongs to the application
         down=down,
     )

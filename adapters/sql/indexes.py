@@ -55,7 +55,7 @@ def _judge(connection: Connection, name: str, mappings: tuple[TableMapping, ...]
         if mapping.table in inspector.get_view_names(schema=mapping.schema):
             continue
         leading = _leading(inspector, mapping)
-        for by, _ in lookups(mapping):
+        for by, _ in lookups(mapping, connection.dialect.name):
             if by.lower() not in leading:
                 named.add((mapping.name, by))
                 warnings.append(
@@ -87,7 +87,7 @@ def _scans(
                 copy.execute(statement)
         warnings = []
         for mapping in mappings:
-            for by, lookup in lookups(mapping):
+            for by, lookup in lookups(mapping, "sqlite"):
                 try:
                     scanned = _scanned(copy, lookup)
                 except sqlite3.Error as exc:

@@ -56,43 +56,70 @@ def subject_record(
     )
 
 
+# A person's record from one row, and where the row names them: the responsible
+# group's place in the mapping, then the role's text.
+Ranked = tuple[tuple[int, str], RawRecord]
+
+
 def responsible_records(
     record: RawRecord, mapping: TableMapping, cells: Cells, codes: Container[str]
-) -> Iterator[RawRecord]:
+) -> Iterator[Ranked]:
     """``record`` (the row's own) as it stands on the file of each person of ``codes``
-    the row names: one per person, with the first role it names them in."""
+    the row names: one per person, with the first role it names them in, ranked."""
     if mapping.responsible_item is None:
         return
     seen: set[str] = set()
-    for group in mapping.linked:
+    for index, group in enumerate(mapping.linked):
         party = _party(group, cells)
         if party is None or party.code is None or party.code not in codes:
             continue
         if party.code in seen:
             continue
         seen.add(party.code)
-        yield replace(
-            record,
-            record_id=f"{record.record_id}/responsible",
-            subject_code=party.code,
-            item=mapping.responsible_item,
-            subject_name=None,  # the organisation's name, not the person's
-            subject_kind=SubjectKind.NATURAL_PERSON,
-            details={
-                **record.details,
-                "organisation_code": record.subject_code,
-                "role": party.role,
-            },
-            responsible=(party,),
+        yield (
+            (index, party.role or ""),
+            replace(
+                record,
+                record_id=f"{record.record_id}/responsible",
+                subject_code=party.code,
+                item=mapping.responsible_item,
+                subject_name=None,  # the organisation's name, not the person's
+                subject_kind=SubjectKind.NATURAL_PERSON,
+                details={
+                    **record.details,
+                    "organisation_code": record.subject_code,
+                    "role": party.role,
+                },
+                responsible=(party,),
+            ),
         )
 
 
-def merged(records: Iterable[RawRecord], *, union: bool = True) -> list[RawRecord]:
+def on_persons_files(ranked: Iterable[Ranked]) -> list[RawRecord]:
+    """One record per person and entry, in order of first row, about the one party
+    that person is: in the first role the mapping names them in, whatever order
+    the rows came in.
+
+    An entry may name a person in several rows (its other persons' table listing
+    them once as actual controller and once as directly responsible); the role
+    kept is then that of the earliest responsible group of the mapping and,
+    within one group, the first in code-point order, so that the answer does not
+    depend on the plan a database chose.
+    """
+    best: dict[tuple[str | None, str, str], Ranked] = {}
+    for rank, record in ranked:
+        key = (record.origin, record.subject_code, record.record_id)
+        kept = best.get(key)
+        if kept is None or rank < kept[0]:
+            best[key] = (rank, record)
+    return [record for _, record in best.values()]
+
+
+def merged(records: Iterable[RawRecord]) -> list[RawRecord]:
     """One record per mapping, subject and id, in order of first row.
 
     An entry's rows (a view joining one row per person) name every party of
-    them, once, in row order. With ``union`` False the first row's record
-    stands alone: a person's record is about the one party that person is.
+    them, once, in row order.
     """
     by_key: dict[tuple[str | None, str, str], RawRecord] = {}
     for record in records:
@@ -100,7 +127,7 @@ def merged(records: Iterable[RawRecord], *, union: bool = True) -> list[RawRecor
         first = by_key.get(key)
         if first is None:
             by_key[key] = record
-        elif union:
+        else:
             parties = tuple(dict.fromkeys((*first.responsible, *record.responsible)))
             by_key[key] = replace(first, responsible=parties)
     return list(by_key.values())

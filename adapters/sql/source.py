@@ -23,7 +23,14 @@ from sqlalchemy.sql import Executable
 from adapters.errors import SourceRejected, SourceUnavailable
 from adapters.protocol import Capabilities, EntriesRequest, FetchRequest, SearchRequest
 from adapters.sql.config import SqlSourceConfig, TableMapping
-from adapters.sql.rows import kind, merged, responsible_records, subject_record
+from adapters.sql.rows import (
+    Ranked,
+    kind,
+    merged,
+    on_persons_files,
+    responsible_records,
+    subject_record,
+)
 from adapters.sql.statements import (
     RESPONSIBLE,
     RecordsQuery,
@@ -80,7 +87,7 @@ class SqlSource:
         details = request.details
         query = self._query(subjects, persons, details)
         own: list[RawRecord] = []
-        theirs: list[RawRecord] = []
+        theirs: list[Ranked] = []
         for row in await self._run(query.statement, {"codes": list(request.codes)}):
             mapping, record = self._record(query, row)
             if record is None:
@@ -90,7 +97,7 @@ class SqlSource:
                 theirs.extend(responsible_records(record, mapping, cells, result))
             else:
                 own.append(record)
-        for record in [*merged(own), *merged(theirs, union=False)]:
+        for record in [*merged(own), *on_persons_files(theirs)]:
             wanted = items is None or record.item in items
             if wanted and record.subject_code in result:
                 result[record.subject_code].append(record)
@@ -134,7 +141,8 @@ class SqlSource:
     ) -> RecordsQuery:
         key = (frozenset(m.name for m in subjects), frozenset(m.name for m in persons), details)
         if key not in self._queries:
-            self._queries[key] = records_query(subjects, persons, details=details)
+            dialect = self.engine.dialect.name
+            self._queries[key] = records_query(subjects, persons, details=details, dialect=dialect)
         return self._queries[key]
 
     async def _run(

@@ -92,6 +92,7 @@ def records_query(
     responsible: Sequence[TableMapping] = (),
     *,
     details: bool = True,
+    dialect: str,
 ) -> RecordsQuery:
     """One statement, filtered by the expanding ``codes`` parameter: the rows of
     ``subjects`` about those codes, and the rows of ``responsible`` naming one
@@ -103,7 +104,7 @@ def records_query(
     branches = [
         branch
         for m in mappings
-        for _, branch in _lookups(m, slots, labels, codes, m in subjects, m in responsible)
+        for _, branch in _lookups(m, slots, labels, codes, dialect, m in subjects, m in responsible)
     ]
     if len(branches) == 1:
         return RecordsQuery(branches[0], slots, details)
@@ -111,13 +112,14 @@ def records_query(
     return RecordsQuery(typed, slots, details)
 
 
-def lookups(m: TableMapping) -> list[tuple[str, Select[*tuple[Any, ...]]]]:
+def lookups(m: TableMapping, dialect: str) -> list[tuple[str, Select[*tuple[Any, ...]]]]:
     """Each question a lookup may ask of ``m``, alone, with the column it goes by:
     its rows about the ``codes``, and its rows naming one of them as a
     responsible person (for `check-config`, which reads their plans)."""
     slots = _slots([m])
     codes: BindParameter[Any] = bindparam("codes", expanding=True)
-    return _lookups(m, slots, _labels([m], slots), codes, True, bool(m.responsible_item))
+    labels = _labels([m], slots)
+    return _lookups(m, slots, labels, codes, dialect, True, bool(m.responsible_item))
 
 
 def _lookups(
@@ -125,20 +127,23 @@ def _lookups(
     slots: Mapping[str, Mapping[str, str]],
     labels: list[str],
     codes: BindParameter[Any],
+    dialect: str,
     subject: bool,
     responsible: bool,
 ) -> list[tuple[str, Select[*tuple[Any, ...]]]]:
     found = []
     if subject:
-        condition = _among(column(m.code_column), codes)
+        condition = _among(column(m.code_column), codes, dialect)
         found.append((m.code_column, _branch(m, slots[m.name], labels, SUBJECT).where(condition)))
     if responsible:
-        for by, condition in _naming(m, codes):
+        for by, condition in _naming(m, codes, dialect):
             found.append((by, _branch(m, slots[m.name], labels, RESPONSIBLE).where(condition)))
     return found
 
 
-def _naming(m: TableMapping, codes: BindParameter[Any]) -> list[tuple[str, ColumnElement[bool]]]:
+def _naming(
+    m: TableMapping, codes: BindParameter[Any], dialect: str
+) -> list[tuple[str, ColumnElement[bool]]]:
     """The rows of ``m`` naming one of ``codes`` as a responsible person: one
     condition per column holding a person's ID number, with that column.
 
@@ -147,12 +152,14 @@ def _naming(m: TableMapping, codes: BindParameter[Any]) -> list[tuple[str, Colum
     SQLite reads the view's first table whole, and lookup latency grows with the
     data. A row naming a person in both columns comes once from each branch;
     both give the same record (:func:`adapters.sql.rows.responsible_records`
-    takes the first role in the mapping's order), and merging keeps one.
+    takes the first role in the mapping's order), and
+    :func:`adapters.sql.rows.on_persons_files` keeps one.
     """
-    return [(by, _among(column(by), codes)) for g in m.linked if (by := g.code_column)]
+    columns = dict.fromkeys(g.code_column for g in m.linked if g.code_column)
+    return [(by, _among(column(by), codes, dialect)) for by in columns]
 
 
-def _among(code: ColumnClause[Any], codes: BindParameter[Any]) -> ColumnElement[bool]:
+def _among(code: ColumnClause[Any], codes: BindParameter[Any], dialect: str) -> ColumnElement[bool]:
     """``code`` is one of ``codes``, said so that an index on ``code`` answers it.
 
     The ``code = code`` is true wherever the IN is, and tells SQLite (3.40) what
@@ -160,8 +167,12 @@ def _among(code: ColumnClause[Any], codes: BindParameter[Any]) -> ColumnElement[
     ``code`` is on the outer side of a view's LEFT JOIN (a responsible person's
     ID number in a table of their own), SQLite can then join as an inner join
     starting from that table's index, instead of reading the view's first table
-    whole and looking up each row's persons.
+    whole and looking up each row's persons. Only SQLite is told: other planners
+    see the IN for what it is, and some (PostgreSQL before 14) would misjudge how
+    many rows ``code = code`` leaves.
     """
+    if dialect != "sqlite":
+        return code.in_(codes)
     return and_(code.in_(codes), code == code)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from adapters.sql.config import ResponsibleColumns, SqlSourceConfig
-from adapters.sql.indexes import unindexed
+from adapters.sql.indexes import scanned_name, unindexed
 from gateway.config.loader import PROJECT_ROOT
 from service.cli import main
 from tests.adapters import sql_lists_fixture as fx
@@ -123,21 +123,45 @@ async def test_a_table_naming_responsible_persons_needs_an_index_on_their_id_num
     assert await unindexed("lists", config) == []
 
 
+def _distinct_view(path: Path, *, indexed: bool) -> SqlSourceConfig:
+    """A database whose ``jyyc`` is a DISTINCT view over ``jyyc_t``, beside a
+    full-text table; the abnormal-list mapping reads the view."""
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE jyyc_t (bh TEXT PRIMARY KEY, dm TEXT, lryy TEXT, lrrq TEXT)")
+        if indexed:
+            db.execute("CREATE INDEX ix_jyyc_t_dm ON jyyc_t (dm)")
+        db.execute("CREATE VIEW jyyc AS SELECT DISTINCT * FROM jyyc_t")
+        db.execute("CREATE VIRTUAL TABLE names USING fts5(name)")
+    business = fx.mappings()[1]
+    return SqlSourceConfig(name="lists", url=f"sqlite+aiosqlite:///{path}", mappings=(business,))
+
+
 async def test_a_schema_the_copy_cannot_take_whole_still_has_its_plans_read(
     tmp_path: Path,
 ) -> None:
     # A full-text table's shadow tables are in the schema too; re-creating them
-    # after it fails ("already exists"). The lookups are judged all the same.
-    path = tmp_path / "lists.db"
-    with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE jyyc (bh TEXT PRIMARY KEY, dm TEXT, lryy TEXT, lrrq TEXT)")
-        db.execute("CREATE VIRTUAL TABLE names USING fts5(name)")
-    business = fx.mappings()[1]
-    config = SqlSourceConfig(name="lists", url=f"sqlite+aiosqlite:///{path}", mappings=(business,))
+    # after it fails ("already exists"). The lookups' plans are read all the same.
+    config = _distinct_view(tmp_path / "lists.db", indexed=False)
     assert await unindexed("lists", config) == [
-        "source lists, mapping abnormal: table jyyc has no index leading with dm; "
-        "every lookup reads the whole table"
+        "source lists, mapping abnormal: a lookup by dm reads a whole table "
+        "(SQLite's plan: SCAN jyyc_t); every lookup reads it all"
     ]
+
+
+async def test_a_view_computed_first_from_an_index_is_not_taken_for_a_scan(
+    tmp_path: Path,
+) -> None:
+    # SQLite runs a DISTINCT (or grouped) view as a co-routine searching its
+    # table's index, then "scans" the co-routine's rows: only the table counts.
+    config = _distinct_view(tmp_path / "lists.db", indexed=True)
+    assert await unindexed("lists", config) == []
+
+
+def test_a_scan_is_read_in_the_plans_of_older_sqlite_too() -> None:
+    assert scanned_name("SCAN TABLE qy_yzsx AS l") == "l"
+    assert scanned_name("SCAN TABLE qy_jyyc") == "qy_jyyc"
+    assert scanned_name("SCAN l USING INDEX ix") == "l"
+    assert scanned_name("SEARCH l USING INDEX ix (tyshxydm=?)") is None
 
 
 async def test_a_lookup_whose_plan_cannot_be_read_is_named(tmp_path: Path) -> None:

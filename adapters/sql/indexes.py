@@ -113,10 +113,33 @@ def _scanned(db: sqlite3.Connection, lookup: Select[Any]) -> list[str]:
         {"codes": _PLAN_CODES}
     )
     plan = db.execute(f"EXPLAIN QUERY PLAN {state.statement}", state.positional_parameters)
-    # A detail reads "SCAN t", "SCAN t USING INDEX i" (the whole index, as slow)
-    # or "SEARCH t USING INDEX i (c=?)".
+    # A detail reads "SCAN t", "SCAN t USING INDEX i" (the whole index, as slow),
+    # "SEARCH t USING INDEX i (c=?)"; before SQLite 3.36, "SCAN TABLE t AS a".
+    # A view that is DISTINCT or grouped is computed first ("CO-ROUTINE v",
+    # "MATERIALIZE v"), from its tables' indexes, and then scanned: only its
+    # tables are judged.
     details = [str(row[3]) for row in plan]
-    return [d.split()[1] for d in details if d.startswith("SCAN ")]
+    computed = {
+        words[1]
+        for words in (d.split() for d in details)
+        if len(words) > 1 and words[0] in ("CO-ROUTINE", "MATERIALIZE")
+    }
+    scanned = [scanned_name(d) for d in details]
+    return [name for name in scanned if name and name not in computed]
+
+
+def scanned_name(detail: str) -> str | None:
+    """The table (or alias) a plan's SCAN detail names ("SCAN t ...", or before
+    SQLite 3.36 "SCAN TABLE t [AS a]"); None for any other detail."""
+    words = detail.split()
+    if words[:1] != ["SCAN"]:
+        return None
+    rest = words[1:]
+    if rest[:1] == ["TABLE"]:
+        rest = rest[1:]
+        if rest[1:2] == ["AS"] and len(rest) > 2:
+            return rest[2]
+    return rest[0] if rest else None
 
 
 def _leading(inspector: object, mapping: TableMapping) -> set[str]:

@@ -13,10 +13,15 @@ async def test_the_scale_part_times_answered_lookups_of_both_kinds(demo_data: Pa
     organisations, persons = rows
     assert len(organisations.latencies_ms) == 5
     assert persons.latencies_ms  # the demo list names a few persons
+    # Each person, looking at their own file, sees the entry naming them: the
+    # lookups went through the list view's responsible branches.
+    assert persons.as_responsible >= len(persons.latencies_ms)
     assert all(r.errors == 0 for r in rows)
     assert organisations.records > 0
     # Five statements a lookup (the SQL sources', the store's), all on the event loop.
     assert organisations.inline == 5 * 5
     assert organisations.offloaded == 0
     table = scale.table(rows)
-    assert table.splitlines()[2].startswith("| 1 | organisation | 5 |")
+    assert table.splitlines()[2].startswith(
+        f"| 1 | organisation | 5 | {organisations.records} | 0 |"
+    )

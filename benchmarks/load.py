@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,14 +25,24 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float) -> float:
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+        return percentile(self.latencies_ms, p)
 
     @property
     def p50(self) -> float:
-        return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
+        return median(self.latencies_ms)
+
+
+def percentile(latencies_ms: Sequence[float], p: float) -> float:
+    """The ``p``-th percentile of ``latencies_ms`` (nearest rank); NaN for none."""
+    if not latencies_ms:
+        return float("nan")
+    ordered = sorted(latencies_ms)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+def median(latencies_ms: Sequence[float]) -> float:
+    """The median of ``latencies_ms``; NaN for none."""
+    return statistics.median(latencies_ms) if latencies_ms else float("nan")
 
 
 async def run(

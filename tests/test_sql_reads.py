@@ -140,3 +140,13 @@ async def test_errors_are_the_async_engines_own(reads: SqlReads) -> None:
 )
 def test_no_second_connection_where_it_could_not_see_the_same_data(url: str) -> None:
     assert inline_engine(create_async_engine(url)) is None
+
+
+async def test_rows_read_as_dicts_by_column_name_on_and_off_the_loop(reads: SqlReads) -> None:
+    statement = text("SELECT k, v, v + 1 AS next, NULL AS missing FROM t WHERE k = 'k5'")
+    expected = [{"k": "k5", "v": 5, "next": 6, "missing": None}]
+    assert await reads.rows(statement) == expected  # on the loop
+    reads.budget_s = 0.0
+    slow = text("SELECT count(*) AS n, max(a.v) AS top FROM t a, t b")
+    assert await reads.rows(slow) == [{"n": 4_000_000, "top": 1_999}]  # off it
+    assert (reads.inline_runs, reads.offloaded) == (1, 1)

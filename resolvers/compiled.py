@@ -40,6 +40,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
+    GraphQLScalarType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -59,6 +60,7 @@ from graphql.execution.collect_fields import (
 from graphql.execution.executor import collect_iterator_awaitables
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
+from graphql.type.scalars import serialize_boolean, serialize_id, serialize_string
 from strawberry import Info as StrawberryInfo
 from strawberry.schema import Schema as StrawberrySchema
 from strawberry.schema.config import StrawberryConfig
@@ -163,6 +165,9 @@ class FieldPlan:
     non_null: bool = False
     # The Python types such an attribute's value may take and be coerced directly.
     plain: frozenset[type] = frozenset()
+    # The one Python type the scalar's coercion returns unchanged (a str for
+    # String and ID, a bool for Boolean), when it is graphql-core's own.
+    unchanged: type | None = None
     # For a field with a resolver and nothing around it: the call strawberry's
     # wrapper would make, made directly.
     direct: DirectCall | None = None
@@ -260,6 +265,9 @@ class _Compiler:
             scalar=leaf.type if read is not None and isinstance(leaf, Leaf) else None,
             non_null=non_null,
             plain=_plain_types(leaf.type) if isinstance(leaf, Leaf) else frozenset(),
+            unchanged=_UNCHANGED_BY.get(leaf.type.coerce_output_value)
+            if isinstance(leaf, Leaf) and isinstance(leaf.type, GraphQLScalarType)
+            else None,
             direct=None if read is not None else _direct_call(definition, self.strawberry),
         )
 
@@ -381,6 +389,8 @@ class CompiledExecution(GatewayExecution):
         if value is None:
             if not field.non_null:
                 return None
+        elif type(value) is field.unchanged:
+            return value
         elif type(value) in field.plain:
             try:
                 return self.complete_leaf_value(scalar, value)
@@ -596,6 +606,13 @@ class CompiledExecution(GatewayExecution):
                 raise _invalid(type_, result, field)
         return self._fields(plan, result, path)
 
+
+# graphql-core's coercions that return a value of this exact type as it is.
+_UNCHANGED_BY: dict[Callable[[Any], Any], type] = {
+    serialize_string: str,
+    serialize_id: str,
+    serialize_boolean: bool,
+}
 
 # Values that are neither awaitable nor exceptions: their completion is the
 # scalar's coercion, with nothing else to check.

@@ -415,6 +415,20 @@ def test_resolvers_strawberry_only_converts_for_are_called_directly() -> None:
     }
 
 
+def test_a_str_read_for_a_string_is_passed_through_as_graphql_core_would_coerce_it() -> None:
+    plan = _plan("{ leaves { name ratio id __typename } }")
+    leaf = plan.fields[0].completion.inner.inner.inner
+    assert {f.key: f.unchanged for f in leaf.fields} == {
+        "name": str,
+        "ratio": None,  # Int: graphql-core checks its range
+        "id": None,
+        "__typename": str,
+    }
+    data, errors = asyncio.run(_answer(TOY_COMPILED, "{ leaves(n: 1) { name absent } }"))
+    assert data is None  # `absent` is a null for a non-null String: still an error
+    assert len(errors) == 1
+
+
 def test_with_an_exception_handler_every_resolver_runs_in_strawberrys_wrapper() -> None:
     class Handler(strawberry.ExceptionHandler[ValueError, Leaf]):
         def handle(self, exception: ValueError, **_: Any) -> Leaf | None:
